@@ -1,0 +1,9 @@
+"""edplan: track the numeric targets of a government work plan.
+
+The package is a library first (``edplan.planfile``, ``edplan.progress``, ``edplan.status``)
+with the ``edplan`` command line on top (``edplan.cli``).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,10 @@
+"""The ``edplan`` command line: one module per command, all behind one error boundary (``app.command``)."""
+
+from __future__ import annotations
+
+from edplan.cli import record, status, validate  # noqa: F401  (registers the commands)
+from edplan.cli.app import app
+
+
+def main() -> None:
+    app(prog_name="edplan")

@@ -1,0 +1,347 @@
+"""Read a plan file: YAML → :class:`~edplan.model.Plan`, with every problem at ``file:line:column``.
+
+The loader never stops at the first problem: YAML syntax errors end parsing, but every schema error
+(pydantic) and every whole-plan finding (``checks``) is collected and placed on the YAML node it is
+about, using the positions that ruamel.yaml's round-trip loader keeps.
+
+Hostile files are refused before they cost anything: a size cap, no aliases (a "billion laughs"
+document loads in microseconds and explodes when walked), no custom tags, bounded nesting.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+
+from edplan.checks import Finding, Loc, check_plan
+from edplan.errors import InputError, Problem, UsageError
+from edplan.model import Plan, Section, Target, Task
+
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+class _PlanYAMLError(MarkedYAMLError):
+    pass
+
+
+class _SafeComposer(Composer):
+    """Refuses aliases and non-standard tags at the node where they occur."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _PlanYAMLError(None, None, "YAML aliases (*name) are not allowed in a plan file",
+                                 event.start_mark)
+        if isinstance(event, ScalarEvent | CollectionStartEvent):
+            tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
+            if tag is not None and str(tag) not in _STANDARD_TAGS and str(tag) != "!":
+                raise _PlanYAMLError(None, None, f"custom YAML tag {tag} is not allowed in a plan file",
+                                     event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _DecimalConstructor(RoundTripConstructor):
+    """Floats become ``Decimal`` from their text, so 7.8 stays exactly 7.8."""
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        text = str(node.value).replace("_", "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return super().construct_yaml_float(node)  # .inf / .nan: pydantic refuses them
+        return value if value.is_finite() else super().construct_yaml_float(node)
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+
+
+def make_yaml() -> YAML:
+    yaml = YAML()  # round-trip: keeps positions and comments
+    yaml.Composer = _SafeComposer
+    yaml.Constructor = _DecimalConstructor
+    yaml.max_depth = MAX_DEPTH
+    return yaml
+
+
+@dataclass
+class PlanLoad:
+    """What loading gives: the plan (None when it has problems), the problems, and the raw tree."""
+
+    path: str
+    plan: Plan | None
+    problems: list[Problem] = field(default_factory=list)
+    raw: Any = None
+
+
+def read_text(path: Path, limit: int, what: str) -> str:
+    """Read a UTF-8 file, refusing oversized, undecodable or NUL-containing input with a position."""
+    display = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(Problem(
+                f"{what} is {size / 1048576:.0f} MB; refusing files over {limit // 1048576} MB",
+                path=display, hint="is this the right file?"))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(Problem(f"{what} not found", path=display,
+                                 hint="give the path with --plan or EDPLAN_PLAN")) from None
+    except IsADirectoryError:
+        raise UsageError(Problem(f"{what} is a directory", path=display)) from None
+    except PermissionError:
+        raise UsageError(Problem(f"cannot read {what}: permission denied", path=display)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        raise InputError(Problem("invalid UTF-8", path=display, line=line, column=col,
+                                 hint="save the file as UTF-8")) from None
+    if "\x00" in text:
+        line, col = _line_col(data, data.index(b"\x00"))
+        raise InputError(Problem("NUL byte in text", path=display, line=line, column=col)) from None
+    return text
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def load_plan(path: Path | str) -> PlanLoad:
+    """Load and check a plan file; never raises for bad content (problems come back as values).
+
+    Raises :class:`UsageError` only when the file cannot be read at all.
+    """
+    path = Path(path)
+    display = str(path)
+    try:
+        text = read_text(path, MAX_PLAN_BYTES, "plan file")
+    except InputError as exc:
+        return PlanLoad(display, None, exc.problems)
+    try:
+        raw = make_yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = f"YAML syntax: {exc.problem or exc.context}"
+        if mark is None:
+            return PlanLoad(display, None, [Problem(message, path=display)])
+        return PlanLoad(display, None, [Problem(message, path=display, line=mark.line + 1,
+                                                column=mark.column + 1)])
+    if raw is None:
+        return PlanLoad(display, None, [Problem("the plan file is empty", path=display, line=1, column=1,
+                                                hint="start with id, title, year, period and sections")])
+    if not isinstance(raw, dict):
+        return PlanLoad(display, None, [Problem("a plan must be a YAML mapping", path=display, line=1,
+                                                column=1, hint="start with id:, title:, year:, period:")], raw)
+    data = _plain(raw)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        problems = [_from_pydantic(display, raw, err) for err in errors]
+        # Every problem at once: when the schema errors are all inside targets, stand those targets
+        # in with placeholders and still run the whole-plan checks (duplicate ids, dates, …).
+        problems += [_from_finding(display, raw, f) for f in _checks_despite(data, errors)]
+        return PlanLoad(display, None, _sorted(problems), raw)
+    findings = check_plan(plan)
+    if findings:
+        return PlanLoad(display, None, _sorted([_from_finding(display, raw, f) for f in findings]), raw)
+    return PlanLoad(display, plan, [], raw)
+
+
+def _checks_despite(data: Any, errors: list[Any]) -> list[Finding]:
+    bad: set[Loc] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if len(loc) < 7 or loc[0] != "sections" or loc[2] != "tasks" or loc[4] != "targets":
+            return []
+        bad.add(loc[:6])
+    for n, (_, si, _, ti, _, gi) in enumerate(sorted(bad, key=str)):
+        placeholder = {"id": f"zz-placeholder-{n}", "name": "?", "kind": "milestone", "source": "?"}
+        try:
+            data["sections"][si]["tasks"][ti]["targets"][gi] = placeholder
+        except (KeyError, IndexError, TypeError):
+            return []
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError:
+        return []
+    return [f for f in check_plan(plan) if f.loc[:6] not in bad]
+
+
+def require_plan(path: Path | str) -> Plan:
+    """The plan, or an :class:`InputError` listing every problem."""
+    result = load_plan(path)
+    if result.plan is None:
+        raise InputError(result.problems)
+    return result.plan
+
+
+def _plain(node: Any) -> Any:
+    """Round-trip containers and scalar subclasses → plain Python, for pydantic."""
+    if isinstance(node, dict):
+        return {(_plain(k) if not isinstance(k, str) else str(k)): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+# --- positions and words -------------------------------------------------------------------------
+
+
+def locate(raw: Any, loc: Loc, at_key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of the deepest node along ``loc`` that exists in the YAML tree."""
+    position = (0, 0)
+    node = raw
+    for i, segment in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict) and segment in node:
+            lc = node.lc.key(segment) if (last and at_key) else node.lc.value(segment)
+            position, node = lc, node[segment]
+        elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
+            position, node = node.lc.item(segment), node[segment]
+        else:
+            break
+    return position[0] + 1, position[1] + 1
+
+
+def describe(raw: Any, loc: Loc) -> tuple[str, str]:
+    """('task 11 target t11-x', 'schedule.due') — the thing a loc is about, in a plan author's words."""
+    context = "plan"
+    node = raw
+    rest: list[str] = []
+    parent_key: str | int | None = None
+    for segment in loc:
+        child = None
+        if isinstance(node, dict) and segment in node:
+            child = node[segment]
+        elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
+            child = node[segment]
+        if isinstance(segment, int) and parent_key in ("sections", "tasks", "targets"):
+            context = _name_item(str(parent_key), segment, child, context)
+            rest = []
+        elif isinstance(segment, str) and segment not in ("sections", "tasks", "targets"):
+            rest.append(segment)
+        elif isinstance(segment, int):
+            rest.append(f"[{segment + 1}]")
+        parent_key = segment
+        node = child
+    return context, ".".join(rest).replace(".[", "[")
+
+
+def _name_item(kind: str, index: int, item: Any, context: str) -> str:
+    value = item.get("id" if kind == "targets" else "number") if isinstance(item, dict) else None
+    if kind == "sections":
+        return f"section {value}" if isinstance(value, int) else f"section #{index + 1}"
+    if kind == "tasks":
+        return f"task {value}" if isinstance(value, int) else f"{context}, task #{index + 1}"
+    return f"target {value}" if isinstance(value, str) and value else f"{context}, target #{index + 1}"
+
+
+_FIELDS: dict[str, set[str]] = {
+    "plan": set(Plan.model_fields),
+    "section": set(Section.model_fields),
+    "task": set(Task.model_fields),
+    "target": set(Target.model_fields),
+}
+
+
+def _from_pydantic(path: str, raw: Any, err: Any) -> Problem:
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    extra = kind == "extra_forbidden"
+    line, col = locate(raw, loc, at_key=extra)
+    context, fieldname = describe(raw, loc)
+    got = err.get("input")
+    hint: str | None = None
+    if extra:
+        name = str(loc[-1])
+        owner = context.split(" ")[0].rstrip(",") if context != "plan" else "plan"
+        if name == "targets" and owner in ("plan", "section"):
+            what = "targets must be listed inside a task"
+            hint = "move them under a task's 'targets:'"
+        else:
+            what = f"unknown field '{name}'"
+            known = _FIELDS.get(owner, set())
+            close = difflib.get_close_matches(name, sorted(known), n=1) if len(loc) <= 7 else []
+            hint = f"did you mean '{close[0]}'?" if close else "remove it or check its spelling"
+        return Problem(f"{context}: {what}", path=path, line=line, column=col, field=name, hint=hint)
+    if kind == "missing":
+        hint = f"add '{loc[-1]}:'"
+        return Problem(f"{context}: missing '{fieldname}'", path=path, line=line, column=col,
+                       field=fieldname, hint=hint)
+    what = _explain(kind, err, got)
+    label = f"{context}: '{fieldname}' {what}" if fieldname else f"{context}: {what}"
+    return Problem(label, path=path, line=line, column=col, field=fieldname)
+
+
+def _explain(kind: str, err: Any, got: Any) -> str:
+    shown = _show(got)
+    if kind.startswith("decimal") or kind in ("float_parsing", "float_type", "finite_number"):
+        return f"must be a finite number, got {shown}"
+    if kind.startswith("int"):
+        return f"must be a whole number, got {shown}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"must be a date like 2006-09-30, got {shown}"
+    if kind in ("string_type",):
+        return f"must be text, got {shown}"
+    if kind in ("list_type",):
+        return f"must be a list, got {shown}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping of fields, got {shown}"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return f"must be true or false, got {shown}"
+    if kind == "enum" or kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}, got {shown}"
+    if kind == "string_pattern_mismatch":
+        return f"must be lowercase letters, digits, '.', '_' or '-' (starting with a letter or digit), got {shown}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {err.get('ctx', {}).get('max_length')} characters)"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"{err['msg'].lower().replace('input ', '')}, got {shown}"
+    return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {shown}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = repr(str(value)) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _from_finding(path: str, raw: Any, finding: Finding) -> Problem:
+    line, col = locate(raw, finding.loc)
+    return Problem(finding.message, path=path, line=line, column=col,
+                   field=str(finding.loc[-1]), hint=finding.hint)

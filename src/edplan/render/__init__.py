@@ -1,0 +1,3 @@
+"""Renderers: report data → Rich table, tabulate text, JSON, CSV. Formatting only, no arithmetic."""
+
+from __future__ import annotations

@@ -1,0 +1,64 @@
+"""``edplan validate``: check plan files and the progress logs beside them, collecting every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edplan.entries import check_logged
+from edplan.errors import Problem, UsageError
+from edplan.planfile import load_plan
+from edplan.progress import LOG_SUFFIX, log_path_for, read_log
+
+
+@dataclass
+class Checked:
+    """One file checked: what it is, what was counted, and its problems."""
+
+    path: str
+    kind: str  # "plan" or "log"
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def validate_paths(paths: list[Path], log: Path | None = None) -> list[Checked]:
+    """Check each plan (and its log, when there is one) or each log (against the plan beside it)."""
+    results: list[Checked] = []
+    for path in paths:
+        if path.name.endswith(LOG_SUFFIX):
+            plan_path = path.with_name(path.name[: -len(LOG_SUFFIX)] + ".yaml")
+            results += _plan_and_log(plan_path, path, plan_wanted=False)
+        else:
+            results += _plan_and_log(path, log or log_path_for(path), plan_wanted=True)
+    return results
+
+
+def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Checked]:
+    if not plan_path.exists():
+        raise UsageError(Problem("plan file not found", path=str(plan_path),
+                                 hint="give an existing plan file"))
+    loaded = load_plan(plan_path)
+    out: list[Checked] = []
+    plan = loaded.plan
+    if plan_wanted or plan is None:
+        checked = Checked(str(plan_path), "plan", list(loaded.problems))
+        if plan is not None:
+            checked.counts = {
+                "sections": len(plan.sections),
+                "tasks": sum(len(s.tasks) for s in plan.sections),
+                "targets": len(plan.targets()),
+            }
+        out.append(checked)
+    if plan is None or not log_path.exists():
+        if not plan_wanted and plan is not None:
+            raise UsageError(Problem("progress log not found", path=str(log_path)))
+        return out
+    read = read_log(log_path)
+    checked = Checked(str(log_path), "log", list(read.problems), {"entries": len(read.entries)})
+    for entry in read.entries:
+        for p in check_logged(plan, entry):
+            checked.problems.append(Problem(f"{entry.id}: {p.message}", path=str(log_path), line=entry.line,
+                                            field=p.field, hint=p.hint))
+    checked.problems.sort(key=lambda p: p.line or 0)
+    out.append(checked)
+    return out
