@@ -103,7 +103,8 @@ def check_draft(plan: Plan, draft: Draft, today: dt.date, recorded: str) -> Entr
         id=entry_id or new_id(),
         target=target.id,
         value=value_text,
-        unit=unit if target.kind is not Kind.milestone else None,
+        # Always store the unit: an entry must keep its meaning if the plan's unit is edited later.
+        unit=(unit or target.unit) if target.kind is not Kind.milestone else None,
         date=when,
         note=(draft.note or "").strip(),
         source=(draft.source or "").strip(),

@@ -80,7 +80,7 @@ class Period(_Strict):
 
 
 class Target(_Strict):
-    id: Annotated[str, Field(pattern=TARGET_ID_PATTERN, max_length=64)] = Field(
+    id: Annotated[str, Field(pattern=TARGET_ID_PATTERN, max_length=32)] = Field(
         description="Stable id used by `edplan record`, e.g. t03-rural-fund. 指标编号。"
     )
     name: Annotated[str, Field(min_length=1)] = Field(description="Short name. 指标名称。")

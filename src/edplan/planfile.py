@@ -11,72 +11,20 @@ document loads in microseconds and explodes when walked), no custom tags, bounde
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
 from edplan.checks import Finding, Loc, check_plan
 from edplan.errors import InputError, Problem, UsageError
 from edplan.model import Plan, Section, Target, Task
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 40
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
-}
-
-
-class _PlanYAMLError(MarkedYAMLError):
-    pass
-
-
-class _SafeComposer(Composer):
-    """Refuses aliases and non-standard tags at the node where they occur."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.parser.peek_event()
-        if isinstance(event, AliasEvent):
-            raise _PlanYAMLError(None, None, "YAML aliases (*name) are not allowed in a plan file",
-                                 event.start_mark)
-        if isinstance(event, ScalarEvent | CollectionStartEvent):
-            tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
-            if tag is not None and str(tag) not in _STANDARD_TAGS and str(tag) != "!":
-                raise _PlanYAMLError(None, None, f"custom YAML tag {tag} is not allowed in a plan file",
-                                     event.start_mark)
-        return super().compose_node(parent, index)
-
-
-class _DecimalConstructor(RoundTripConstructor):
-    """Floats become ``Decimal`` from their text, so 7.8 stays exactly 7.8."""
-
-    def construct_yaml_float(self, node: Any) -> Any:
-        text = str(node.value).replace("_", "")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return super().construct_yaml_float(node)  # .inf / .nan: pydantic refuses them
-        return value if value.is_finite() else super().construct_yaml_float(node)
-
-
-_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
-
-
-def make_yaml() -> YAML:
-    yaml = YAML()  # round-trip: keeps positions and comments
-    yaml.Composer = _SafeComposer
-    yaml.Constructor = _DecimalConstructor
-    yaml.max_depth = MAX_DEPTH
-    return yaml
-
-
 @dataclass
 class PlanLoad:
     """What loading gives: the plan (None when it has problems), the problems, and the raw tree."""
@@ -133,6 +81,14 @@ def load_plan(path: Path | str) -> PlanLoad:
         text = read_text(path, MAX_PLAN_BYTES, "plan file")
     except InputError as exc:
         return PlanLoad(display, None, exc.problems)
+    key = _cache_key(text)
+    cached = _cache_read(key)
+    if cached is not None:
+        return PlanLoad(display, cached, [], None)
+    from ruamel.yaml.error import MarkedYAMLError
+
+    from edplan.yamlsafe import make_yaml
+
     try:
         raw = make_yaml().load(text)
     except MarkedYAMLError as exc:
@@ -161,6 +117,7 @@ def load_plan(path: Path | str) -> PlanLoad:
     findings = check_plan(plan)
     if findings:
         return PlanLoad(display, None, _sorted([_from_finding(display, raw, f) for f in findings]), raw)
+    _cache_write(key, plan)
     return PlanLoad(display, plan, [], raw)
 
 
@@ -182,6 +139,62 @@ def _checks_despite(data: Any, errors: list[Any]) -> list[Finding]:
     except ValidationError:
         return []
     return [f for f in check_plan(plan) if f.loc[:6] not in bad]
+
+
+# --- cache ---------------------------------------------------------------------------------------
+# Parsing YAML with positions costs far more than the rest of a status run. A valid plan is stored
+# as JSON under the hash of its text and of the code that judged it, so an edit to either misses.
+
+_JUDGES = ("model.py", "checks.py", "planfile.py", "yamlsafe.py", "units.py")
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("EDPLAN_NO_CACHE"):
+        return None
+    configured = os.environ.get("EDPLAN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "edplan"
+
+
+def _cache_key(text: str) -> str:
+    from edplan import __version__
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for name in _JUDGES:
+        try:
+            digest.update(str((here / name).stat().st_mtime_ns).encode())
+        except OSError:
+            pass
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _cache_read(key: str) -> Plan | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        data = (folder / f"plan-{key}.json").read_bytes()
+        return Plan.model_validate_json(data)
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def _cache_write(key: str, plan: Plan) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".plan-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(plan.model_dump_json().encode("utf-8"))
+        os.replace(tmp, folder / f"plan-{key}.json")
+    except OSError:
+        pass  # a cache that cannot be written is only a slower run
 
 
 def require_plan(path: Path | str) -> Plan:

@@ -74,6 +74,7 @@ class TargetStatus:
     forecast: Decimal | None
     forecast_date: dt.date | None
     stage: str | None  # milestones: the stage reached
+    expected_stage: str | None  # milestones: the last stage the schedule expects by now
     trend: tuple[Point, ...] = ()
 
 
@@ -194,15 +195,18 @@ def _target_status(
     since = (as_of - last_date).days if last_date else None
     stale = since is not None and since > settings.stale_after_days and status is not Status.achieved
     forecast, forecast_date = _forecast(plan, target, figure, trend, as_of)
-    stage = None
-    if target.kind is Kind.milestone and actual is not None:
-        stage = target.stage_list[int(actual) - 1]
+    stage = expected_stage = None
+    if target.kind is Kind.milestone:
+        stages = target.stage_list
+        stage = stages[int(actual) - 1] if actual is not None else None
+        reached = int(expected)  # whole stages expected by now
+        expected_stage = stages[reached - 1] if reached >= 1 else None
     return TargetStatus(
         section=section.number, task=task.number, target=target, status=status, actual=actual,
         expected=expected, progress=progress, gap=gap, remaining=remaining, rate_needed=rate_needed,
         days_ahead=days_ahead, due=due, last_date=last_date, days_since_update=since, stale=stale,
         entries=len(entries), forecast=forecast, forecast_date=forecast_date, stage=stage,
-        trend=tuple(trend),
+        expected_stage=expected_stage, trend=tuple(trend),
     ), problem
 
 

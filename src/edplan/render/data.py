@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from edplan.render.words import word
+from edplan.render.words import stage_word, word
 from edplan.status import STATUS_ORDER, Report, TargetStatus
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -67,22 +67,24 @@ def figure_text(row: TargetStatus, lang: str) -> str:
     """The goal as the plan states it: '≥ 7.8万人', '约 250万人次', 'issued'."""
     t = row.target
     if t.kind.value == "milestone":
-        return t.stage_list[-1]
+        return stage_text(t.stage_list[-1], lang)
     prefix = {"at_least": "", "at_most": "≤", "approximately": "~", "stable": "≈"}[t.direction.value]
     return prefix + with_unit(t.value, t.unit)
 
 
-def actual_text(row: TargetStatus) -> str:
+def stage_text(stage: str | None, lang: str) -> str:
+    return "—" if stage is None else stage_word(stage, lang)
+
+
+def actual_text(row: TargetStatus, lang: str) -> str:
     if row.target.kind.value == "milestone":
-        return row.stage or "—"
+        return stage_text(row.stage, lang)
     return with_unit(row.actual, row.target.unit)
 
 
-def expected_text(row: TargetStatus) -> str:
+def expected_text(row: TargetStatus, lang: str) -> str:
     if row.target.kind.value == "milestone":
-        stages = row.target.stage_list
-        reached = int(row.expected)  # stages fully expected by now
-        return stages[reached - 1] if reached >= 1 else "—"
+        return stage_text(row.expected_stage, lang)
     return with_unit(row.expected, row.target.unit)
 
 
@@ -102,12 +104,12 @@ def why(row: TargetStatus, lang: str) -> str:
     if row.status.value == "not_due":
         parts.append(f"到期日 {row.due},此前不要求进度" if zh else f"nothing expected before {row.due}")
     else:
-        exp = expected_text(row)
+        exp = expected_text(row, lang)
         parts.append(f"应达 {exp}" if zh else f"expected {exp}")
     if row.actual is None:
         parts.append("尚无记录" if zh else "nothing recorded")
     else:
-        act = actual_text(row)
+        act = actual_text(row, lang)
         parts.append(f"实际 {act}" if zh else f"actual {act}")
         if row.gap is not None and t.kind.value != "milestone" and row.status.value != "not_due":
             sign = "+" if row.gap >= 0 else ""
@@ -172,7 +174,7 @@ def target_data(row: TargetStatus, lang: str) -> dict[str, Any]:
         "unit": t.unit,
         "target": number(t.value) if not milestone else t.stage_list[-1],
         "actual": number(row.actual) if not milestone else row.stage,
-        "expected": number(row.expected) if not milestone else (expected_text(row) if row.expected >= 1 else None),
+        "expected": number(row.expected) if not milestone else row.expected_stage,
         "progress": number(row.progress),
         "status": row.status.value,
         "stale": row.stale,

@@ -1,80 +1,85 @@
-"""Report → Rich renderables for the terminal: one table grouped by section, and a summary line."""
+"""Report → Rich renderables for the terminal: one table per section, aligned, and a summary line.
+
+Rich tables have no column spans, so a section heading cannot run across one table. Instead each
+section is its own table under a full-width heading, with the same fixed column widths (measured
+over all rows, in terminal cells so Chinese counts double) so the columns line up down the page.
+"""
 
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from edplan.render.data import actual_text, expected_text, figure_text, numeral, pct, status_text
 from edplan.render.words import word
-from edplan.status import STATUS_ORDER, Report, Status
+from edplan.status import STATUS_ORDER, Report, Status, TargetStatus
 
 STYLES: dict[Status, str] = {
     Status.achieved: "bold green",
     Status.on_track: "green",
     Status.at_risk: "yellow",
     Status.lagging: "bold red",
-    Status.overdue: "bold white on red",
+    Status.overdue: "bold red reverse",
     Status.not_due: "dim",
     Status.no_data: "dim",
 }
 
-WIDE = 110  # from this width the id column fits beside the name
+WIDE = 110  # from this width the id gets a column of its own instead of a line under the name
+
+
+def _cells(row: TargetStatus, lang: str) -> list[str]:
+    return [figure_text(row, lang), actual_text(row, lang), expected_text(row, lang), pct(row.progress),
+            status_text(row, lang)]
 
 
 def status_view(report: Report, lang: str, width: int) -> RenderableType:
     wide = width >= WIDE
-    title = word("title.status", lang, title=report.plan.title, as_of=report.as_of.isoformat())
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
-                  title_justify="left", title_style="bold")
-    table.add_column(word("col.task", lang), justify="right", no_wrap=True)
-    if wide:
-        table.add_column(word("col.id", lang), no_wrap=True, style="cyan")
-    table.add_column(word("col.target_name", lang), ratio=1, overflow="fold")
-    table.add_column(word("col.figure", lang), justify="right", no_wrap=True)
-    table.add_column(word("col.actual", lang), justify="right", no_wrap=True)
-    table.add_column(word("col.expected", lang), justify="right", no_wrap=True)
-    table.add_column(word("col.progress", lang), justify="right", no_wrap=True)
-    table.add_column(word("col.status", lang), no_wrap=not wide)
+    headers = [word(k, lang) for k in ("col.figure", "col.actual", "col.expected", "col.progress", "col.status")]
+    rows = [(row, _cells(row, lang)) for row in report.rows]
+    widths = [max([cell_len(h)] + [cell_len(c[i]) for _, c in rows]) for i, h in enumerate(headers)]
+    id_width = max([cell_len(word("col.id", lang))] + [len(r.target.id) for r, _ in rows])
+    task_width = max(cell_len(word("col.task", lang)), 3)
 
     by_section = {s.number: s for s in report.plan.sections}
-    current: int | None = None
-    for row in report.rows:
-        if row.section != current:
-            if current is not None:
-                table.add_section()
-            current = row.section
-            heading = Text(f"{numeral(row.section)}、{by_section[row.section].title}", style="bold")
-            cells: list[RenderableType] = ["", heading] if not wide else ["", heading, ""]
-            if wide:
-                cells = ["", Text(numeral(row.section) + "、", style="bold"), heading]
-            table.add_row(*cells)
-        name: RenderableType = Text(row.target.name)
-        if not wide:
-            name = Text.assemble(row.target.name, " ", (row.target.id, "dim cyan"))
-        cells = [str(row.task)]
+    parts: list[RenderableType] = [
+        Text(word("title.status", lang, title=report.plan.title, as_of=report.as_of.isoformat()), style="bold")
+    ]
+    first = True
+    for number in dict.fromkeys(r.section for r in report.rows):
+        table = Table(box=box.SIMPLE_HEAD if first else box.SIMPLE, show_header=first, show_edge=False,
+                      pad_edge=False, expand=True, padding=(0, 1))
+        table.add_column(word("col.task", lang), justify="right", width=task_width, no_wrap=True)
         if wide:
-            cells.append(row.target.id)
-        table.add_row(
-            *cells, name, figure_text(row, lang), actual_text(row), expected_text(row),
-            pct(row.progress), Text(status_text(row, lang), style=STYLES[row.status]),
-        )
-    return Group(table, summary_line(report, lang))
+            table.add_column(word("col.id", lang), width=id_width, no_wrap=True, style="cyan")
+        table.add_column(word("col.target_name", lang), ratio=1, overflow="fold")
+        for i, header in enumerate(headers):
+            table.add_column(header, justify="left" if i == 4 else "right", width=widths[i], no_wrap=True)
+        for row, cells in rows:
+            if row.section != number:
+                continue
+            name = Text(row.target.name)
+            if not wide:
+                name.append("\n" + row.target.id, style="dim cyan")
+            status = Text(cells[4], style=STYLES[row.status])
+            lead = [str(row.task), row.target.id] if wide else [str(row.task)]
+            table.add_row(*lead, name, *cells[:4], status)
+        heading = f"{numeral(number)}、{by_section[number].title}"
+        parts += [Text(""), Text(heading, style="bold"), table]
+        first = False
+    parts.append(summary_line(report, lang))
+    return Group(*parts)
 
 
 def summary_line(report: Report, lang: str) -> Text:
     counts = report.total.counts
-    text = Text()
     sep = "," if lang == "zh" else ", "
-    parts = [(f"{counts[s]} {word(s.value, lang)}", STYLES[s]) for s in STATUS_ORDER if counts[s]]
-    n = len(report.rows)
-    text.append(word("summary", lang, n=n, counts="").rstrip(":: "))
-    text.append(":" if lang == "zh" else ": ")
-    for i, (part, style) in enumerate(parts):
+    text = Text(word("summary", lang, n=len(report.rows), counts=""))
+    for i, status in enumerate(s for s in STATUS_ORDER if counts[s]):
         if i:
             text.append(sep)
-        text.append(part, style=style)
-    text.append("  " + word("completion", lang, pct=pct(report.total.completion)), style="dim")
+        text.append(f"{counts[status]} {word(status.value, lang)}", style=STYLES[status])
+    text.append(("  " if lang != "zh" else ";") + word("completion", lang, pct=pct(report.total.completion)))
     return text

@@ -53,6 +53,21 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Milestone stages the plans use; an unknown stage is shown as written.
+_STAGES: dict[str, str] = {
+    "done": "完成", "drafted": "起草", "approved": "审定", "issued": "印发", "enacted": "颁布",
+    "submitted": "提交", "prepared": "筹备", "held": "召开", "launched": "启动", "established": "建立",
+    "piloted": "试点", "implemented": "实施", "studied": "研究", "completed": "完成", "started": "启动",
+    "researched": "研究", "published": "发布", "adopted": "通过", "revised": "修订", "named": "命名",
+    "built": "建成", "selected": "评选", "organised": "组织", "opened": "开通", "reviewed": "评审",
+    "summarised": "总结", "promoted": "推广",
+}
+
+
+def stage_word(stage: str, lang: str) -> str:
+    return _STAGES.get(stage, stage) if lang == "zh" else stage
+
+
 def pick_lang(option: str | None) -> str:
     for value in (option, os.environ.get("EDPLAN_LANG")):
         if value:

@@ -1,0 +1,69 @@
+"""A YAML loader for plan files that keeps positions and refuses what a plan never needs.
+
+Round-trip mode (ruamel.yaml) keeps line/column on every mapping and sequence. Aliases are refused
+(a "billion laughs" document loads in microseconds and explodes when walked), and so are custom
+tags and deep nesting. Floats are read as ``Decimal`` from their text, so 7.8 stays 7.8.
+
+Imported only when a plan must really be parsed: the plan cache spares most commands this cost.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+
+MAX_DEPTH = 40
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+class PlanYAMLError(MarkedYAMLError):
+    pass
+
+
+class _SafeComposer(Composer):
+    """Refuses aliases and non-standard tags at the node where they occur."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise PlanYAMLError(None, None, "YAML aliases (*name) are not allowed in a plan file",
+                                 event.start_mark)
+        if isinstance(event, ScalarEvent | CollectionStartEvent):
+            tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
+            if tag is not None and str(tag) not in _STANDARD_TAGS and str(tag) != "!":
+                raise PlanYAMLError(None, None, f"custom YAML tag {tag} is not allowed in a plan file",
+                                     event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _DecimalConstructor(RoundTripConstructor):
+    """Floats become ``Decimal`` from their text, so 7.8 stays exactly 7.8."""
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        text = str(node.value).replace("_", "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return super().construct_yaml_float(node)  # .inf / .nan: pydantic refuses them
+        return value if value.is_finite() else super().construct_yaml_float(node)
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+
+
+def make_yaml() -> YAML:
+    yaml = YAML()  # round-trip: keeps positions and comments
+    yaml.Composer = _SafeComposer
+    yaml.Constructor = _DecimalConstructor
+    yaml.max_depth = MAX_DEPTH
+    return yaml
+
+

@@ -1,0 +1,89 @@
+"""Shared test helpers: run the real CLI (Typer's CliRunner) on real files in tmp dirs."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from edplan.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_2006 = ROOT / "plans" / "2006.yaml"
+SOURCE_2006 = ROOT.parent / "shared" / "source" / "2006-work-plan.txt"
+
+# Fixed width, no colour, fixed language: pinned output must not depend on the terminal.
+ENV = {"COLUMNS": "80", "NO_COLOR": "1", "EDPLAN_LANG": "en", "LANG": "C.UTF-8", "TERM": "dumb"}
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+    """Run ``edplan ARGS`` in-process and return exit code, stdout and stderr."""
+    runner = CliRunner()
+    result = runner.invoke(app, [str(a) for a in args], env={**ENV, **(env or {})}, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+SMALL_PLAN = """\
+id: test-2006
+title: 测试计划
+year: 2006
+period:
+  start: 2006-01-01
+  end: 2006-12-31
+sections:
+  - number: 1
+    title: 第一部分
+    tasks:
+      - number: 1
+        title: 第一项任务
+        targets:
+          - id: t01-fund
+            name: 专项资金
+            kind: cumulative
+            value: 4
+            unit: 亿元
+            source: 安排4亿元专项资金
+          - id: t01-enrol
+            name: 招生
+            kind: level
+            value: 7.8
+            unit: 万人
+            schedule: {due: 2006-09-30}
+            source: 计划招生7.8万人
+      - number: 2
+        title: 第二项任务
+        targets:
+          - id: t02-rules
+            name: 管理办法
+            kind: milestone
+            stages: [drafted, approved, issued]
+            source: 制定管理办法
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_plan(tmp_path: Path) -> Path:
+    """A three-target plan in a tmp dir; its log is ``plan.progress.jsonl`` beside it."""
+    return write(tmp_path / "plan.yaml", SMALL_PLAN)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never write the user's plan cache."""
+    monkeypatch.setenv("EDPLAN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
