@@ -181,15 +181,16 @@ TABLE_80 = """\
 测试计划 — status as of 2006-06-30
 
 一、第一部分
-Task   Target               Goal     Actual   Expected   Done   Status
+Task   Target                       Goal     Actual   Expected   Done   Status
 ────────────────────────────────────────────────────────────────────────────────
-   1   专项资金            4亿元    2.2亿元   1.98亿元    55%   on track
+   1   专项资金                    4亿元        2.2          2    55%   on track
        t01-fund
-   1   招生              7.8万人          —      0万人      —   not due
+   1   招生                      7.8万人          —          0      —   not due
        t01-enrol
-   2   管理办法           issued   approved    drafted    67%   on track · stale
-       t02-rules
-3 targets: 2 on track, 1 not due  weighted completion 47%
+   2   管理办法                   issued   approved    drafted    67%   on track
+       t02-rules                                                        stale
+3 targets: 2 on track, 1 not due
+weighted completion 47%
 """
 
 

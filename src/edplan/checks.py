@@ -144,8 +144,14 @@ def _schedule(plan: Plan, schedule: Schedule | None, loc: Loc, label: str) -> li
     previous: tuple[dt.date, Decimal] | None = None
     for i, cp in enumerate(schedule.checkpoints or []):
         inside(cp.by, (*loc, "checkpoints", i, "by"), "checkpoint")
-        if previous and (cp.by <= previous[0] or cp.percent < previous[1]):
-            out.append(Finding((*loc, "checkpoints", i), f"{label}: checkpoints must go forward in time "
-                               "and never expect less than the one before"))
+        if previous and cp.by <= previous[0]:
+            out.append(Finding((*loc, "checkpoints", i, "by"),
+                               f"{label}: checkpoint {cp.by} is not after the one before it ({previous[0]})",
+                               "list checkpoints in date order"))
+        elif previous and cp.percent < previous[1]:
+            out.append(Finding((*loc, "checkpoints", i, "percent"),
+                               f"{label}: checkpoint {cp.by} expects {cp.percent}%, less than the "
+                               f"{previous[1]}% expected before it",
+                               "percentages are cumulative: each checkpoint expects at least the one before"))
         previous = (cp.by, cp.percent)
     return out

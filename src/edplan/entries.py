@@ -77,13 +77,18 @@ def check_draft(plan: Plan, draft: Draft, today: dt.date, recorded: str) -> Entr
     if draft.date is not None and draft.date.strip():
         when = parse_date(draft.date)
         if when is None:
-            problems.append(FieldProblem("date", f"'{draft.date}' is not a date",
-                                         "write it as YYYY-MM-DD, e.g. 2006-03-31"))
+            problems.append(
+                FieldProblem("date", f"'{draft.date}' is not a date", "write it as YYYY-MM-DD, e.g. 2006-03-31")
+            )
     if when is not None and not plan.period.start <= when <= plan.period.end:
         what = f"date {when}" + (" (today)" if draft.date is None or not draft.date.strip() else "")
-        problems.append(FieldProblem("date", f"{what} is outside the plan period "
-                                     f"{plan.period.start} – {plan.period.end}",
-                                     "give the date the progress refers to with --date"))
+        problems.append(
+            FieldProblem(
+                "date",
+                f"{what} is outside the plan period {plan.period.start} – {plan.period.end}",
+                "give the date the progress refers to with --date",
+            )
+        )
 
     unit = (draft.unit or "").strip() or None
     value_text = draft.value.strip()
@@ -134,8 +139,9 @@ def _check_value(target: Target, text: str, unit: str | None) -> list[FieldProbl
     if target.kind is Kind.milestone:
         stages = target.stage_list
         if text not in stages:
-            return [FieldProblem("value", f"'{text}' is not a stage of {target.id}",
-                                 "use one of: " + ", ".join(stages))]
+            return [
+                FieldProblem("value", f"'{text}' is not a stage of {target.id}", "use one of: " + ", ".join(stages))
+            ]
         if unit:
             return [FieldProblem("unit", f"a milestone has no unit (got '{unit}')")]
         return []
@@ -145,14 +151,24 @@ def _check_value(target: Target, text: str, unit: str | None) -> list[FieldProbl
         return [FieldProblem("value", str(exc), "write digits, e.g. 78000, 78,000 or 7.8万")]
     out = []
     if number < 0 and not target.allow_negative:
-        out.append(FieldProblem("value", f"negative value {text} for {target.id}",
-                                "record what was achieved; fix a mistake with a correction"))
+        out.append(
+            FieldProblem(
+                "value",
+                f"negative value {text} for {target.id}",
+                "record what was achieved; fix a mistake with a correction",
+            )
+        )
     if unit is not None and target.unit is not None:
         try:
             convert(Decimal(1), unit, target.unit)
         except UnitError:
-            out.append(FieldProblem("unit", f"unit '{unit}' does not convert to {target.id}'s unit "
-                                    f"'{target.unit}'", f"record in {target.unit} or a unit like it"))
+            out.append(
+                FieldProblem(
+                    "unit",
+                    f"unit '{unit}' does not convert to {target.id}'s unit '{target.unit}'",
+                    f"record in {target.unit} or a unit like it",
+                )
+            )
     return out
 
 

@@ -13,16 +13,17 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from edplan.checks import Finding, Loc, check_plan
 from edplan.errors import InputError, Problem, UsageError
-from edplan.model import Plan, Section, Target, Task
+from edplan.model import Checkpoint, Period, Plan, Schedule, Section, Settings, Target, Task
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
 @dataclass
@@ -92,12 +93,7 @@ def load_plan(path: Path | str) -> PlanLoad:
     try:
         raw = make_yaml().load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = f"YAML syntax: {exc.problem or exc.context}"
-        if mark is None:
-            return PlanLoad(display, None, [Problem(message, path=display)])
-        return PlanLoad(display, None, [Problem(message, path=display, line=mark.line + 1,
-                                                column=mark.column + 1)])
+        return PlanLoad(display, None, [_yaml_problem(display, exc)])
     if raw is None:
         return PlanLoad(display, None, [Problem("the plan file is empty", path=display, line=1, column=1,
                                                 hint="start with id, title, year, period and sections")])
@@ -119,6 +115,41 @@ def load_plan(path: Path | str) -> PlanLoad:
         return PlanLoad(display, None, _sorted([_from_finding(display, raw, f) for f in findings]), raw)
     _cache_write(key, plan)
     return PlanLoad(display, plan, [], raw)
+
+
+# What ruamel.yaml was reading when it failed, as a plan author would name it.
+_YAML_CONTEXTS = {
+    "while parsing a flow mapping": "check the {{ … }} that starts at {where}",
+    "while parsing a flow sequence": "check the [ … ] that starts at {where}",
+    "while scanning a quoted scalar": "check the quoted text that starts at {where}",
+    "while parsing a block mapping": "check the indentation of the mapping that starts at {where}",
+    "while parsing a block collection": "check the indentation of the list that starts at {where}",
+    "while scanning a simple key": "check the key at {where}",
+}
+
+
+def _yaml_problem(path: str, exc: Any) -> Problem:
+    """A YAML error as one problem at its position, in words a plan author can act on."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    refusal_hint = getattr(exc, "hint", None)  # yamlsafe.PlanYAMLError: an alias or a custom tag
+    if refusal_hint is not None:
+        return Problem(str(exc.problem), path=path, line=line, column=column, hint=refusal_hint)
+    problem = str(exc.problem or exc.context)
+    if problem.startswith("maximum depth"):
+        from edplan.yamlsafe import MAX_DEPTH
+
+        return Problem(f"the plan is nested more than {MAX_DEPTH} levels deep", path=path, line=line,
+                       column=column, hint="is this the right file?")
+    hint: str | None = None
+    if "'\\t'" in problem:
+        hint = "indent with spaces, not tabs"
+    elif exc.problem and exc.context_mark is not None and exc.context_mark is not mark:
+        start = exc.context_mark
+        template = _YAML_CONTEXTS.get(str(exc.context))
+        if template and (start.line, start.column) != (mark.line, mark.column):
+            hint = template.format(where=f"line {start.line + 1}, column {start.column + 1}")
+    return Problem(f"YAML syntax: {problem}", path=path, line=line, column=column, hint=hint)
 
 
 def _checks_despite(data: Any, errors: list[Any]) -> list[Finding]:
@@ -230,14 +261,18 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 def locate(raw: Any, loc: Loc, at_key: bool = False) -> tuple[int, int]:
     """1-based (line, column) of the deepest node along ``loc`` that exists in the YAML tree."""
     position = (0, 0)
-    node = raw
+    node: Any = raw
     for i, segment in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(node, dict) and segment in node:
-            lc = node.lc.key(segment) if (last and at_key) else node.lc.value(segment)
-            position, node = lc, node[segment]
+            marks: Any = cast(Any, node).lc  # ruamel's round-trip containers carry their positions here
+            # An empty value (`source:`) has no node: its "position" is the next token, so use the key.
+            on_key = (last and at_key) or node[segment] is None
+            position = marks.key(segment) if on_key else marks.value(segment)
+            node = node[segment]
         elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
-            position, node = node.lc.item(segment), node[segment]
+            marks = cast(Any, node).lc
+            position, node = marks.item(segment), node[segment]
         else:
             break
     return position[0] + 1, position[1] + 1
@@ -249,7 +284,7 @@ def describe(raw: Any, loc: Loc) -> tuple[str, str]:
     node = raw
     rest: list[str] = []
     parent_key: str | int | None = None
-    for segment in loc:
+    for i, segment in enumerate(loc):
         child = None
         if isinstance(node, dict) and segment in node:
             child = node[segment]
@@ -258,7 +293,7 @@ def describe(raw: Any, loc: Loc) -> tuple[str, str]:
         if isinstance(segment, int) and parent_key in ("sections", "tasks", "targets"):
             context = _name_item(str(parent_key), segment, child, context)
             rest = []
-        elif isinstance(segment, str) and segment not in ("sections", "tasks", "targets"):
+        elif isinstance(segment, str) and (segment not in ("sections", "tasks", "targets") or i == len(loc) - 1):
             rest.append(segment)
         elif isinstance(segment, int):
             rest.append(f"[{segment + 1}]")
@@ -276,12 +311,15 @@ def _name_item(kind: str, index: int, item: Any, context: str) -> str:
     return f"target {value}" if isinstance(value, str) and value else f"{context}, target #{index + 1}"
 
 
-_FIELDS: dict[str, set[str]] = {
-    "plan": set(Plan.model_fields),
-    "section": set(Section.model_fields),
-    "task": set(Task.model_fields),
-    "target": set(Target.model_fields),
+# The model a mapping is validated as, by the key that holds it (None: the top of the file).
+_MODELS: dict[str | None, type[BaseModel]] = {
+    None: Plan, "sections": Section, "tasks": Task, "targets": Target, "settings": Settings,
+    "period": Period, "schedule": Schedule, "checkpoints": Checkpoint,
 }
+
+
+def _owner(loc: Loc) -> type[BaseModel] | None:
+    return _MODELS.get(next((s for s in reversed(loc[:-1]) if isinstance(s, str)), None))
 
 
 def _from_pydantic(path: str, raw: Any, err: Any) -> Problem:
@@ -294,14 +332,14 @@ def _from_pydantic(path: str, raw: Any, err: Any) -> Problem:
     hint: str | None = None
     if extra:
         name = str(loc[-1])
-        owner = context.split(" ")[0].rstrip(",") if context != "plan" else "plan"
-        if name == "targets" and owner in ("plan", "section"):
+        owner = _owner(loc)
+        if name == "targets" and owner in (Plan, Section):
             what = "targets must be listed inside a task"
             hint = "move them under a task's 'targets:'"
         else:
-            what = f"unknown field '{name}'"
-            known = _FIELDS.get(owner, set())
-            close = difflib.get_close_matches(name, sorted(known), n=1) if len(loc) <= 7 else []
+            what = f"unknown field '{fieldname}'"
+            known = sorted(owner.model_fields) if owner is not None else []
+            close = difflib.get_close_matches(name, known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "remove it or check its spelling"
         return Problem(f"{context}: {what}", path=path, line=line, column=col, field=name, hint=hint)
     if kind == "missing":
@@ -310,7 +348,9 @@ def _from_pydantic(path: str, raw: Any, err: Any) -> Problem:
                        field=fieldname, hint=hint)
     what = _explain(kind, err, got)
     label = f"{context}: '{fieldname}' {what}" if fieldname else f"{context}: {what}"
-    return Problem(label, path=path, line=line, column=col, field=fieldname)
+    if loc[-1] == "tolerance":
+        hint = "write it as a fraction: 0.05 means ±5%"
+    return Problem(label, path=path, line=line, column=col, field=fieldname, hint=hint)
 
 
 def _explain(kind: str, err: Any, got: Any) -> str:
@@ -320,6 +360,8 @@ def _explain(kind: str, err: Any, got: Any) -> str:
     if kind.startswith("int"):
         return f"must be a whole number, got {shown}"
     if kind.startswith("date") or kind.startswith("datetime"):
+        if isinstance(got, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", got):
+            return f"is not a date in the calendar, got {shown}"
         return f"must be a date like 2006-09-30, got {shown}"
     if kind in ("string_type",):
         return f"must be text, got {shown}"
@@ -334,7 +376,7 @@ def _explain(kind: str, err: Any, got: Any) -> str:
         return f"must be one of {expected}, got {shown}"
     if kind == "string_pattern_mismatch":
         return f"must be lowercase letters, digits, '.', '_' or '-' (starting with a letter or digit), got {shown}"
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         return "must not be empty"
     if kind == "string_too_long":
         return f"is too long (at most {err.get('ctx', {}).get('max_length')} characters)"

@@ -77,10 +77,15 @@ def read_log(path: Path | str) -> LogRead:
         elif first[1].key() == entry.key():
             result.duplicates += 1  # e.g. both sides of a union merge: counted once
         else:
-            result.problems.append(Problem(
-                f"id '{entry.id}' is used by a different entry on line {first[0]}",
-                path=result.path, line=number, field="id",
-                hint="ids identify one entry; correct a figure with 'edplan correct'"))
+            result.problems.append(
+                Problem(
+                    f"id '{entry.id}' is used by a different entry on line {first[0]}",
+                    path=result.path,
+                    line=number,
+                    field="id",
+                    hint="ids identify one entry; correct a figure with 'edplan correct'",
+                )
+            )
     return result
 
 
@@ -93,8 +98,14 @@ def _lines(data: bytes, result: LogRead) -> Iterator[tuple[int, bytes]]:
         number += 1
         if newline == -1:
             result.torn = True
-            result.problems.append(Problem("incomplete entry (write interrupted)", path=result.path,
-                                           line=number, hint="run 'edplan repair' to set it aside"))
+            result.problems.append(
+                Problem(
+                    "incomplete entry (write interrupted)",
+                    path=result.path,
+                    line=number,
+                    hint="run 'edplan repair' to set it aside",
+                )
+            )
             return
         yield number, data[start:newline]
         start = newline + 1
@@ -139,8 +150,17 @@ def _parse(raw: bytes, number: int, result: LogRead) -> Entry | None:
     if when is None:
         bad(f"'date' {record['date']!r} is not a date", "date")
         return None
-    return Entry(record["id"], record["target"], record["value"], record.get("unit"), when,
-                 record.get("note", ""), record.get("source", ""), record.get("recorded", ""), number)
+    return Entry(
+        record["id"],
+        record["target"],
+        record["value"],
+        record.get("unit"),
+        when,
+        record.get("note", ""),
+        record.get("source", ""),
+        record.get("recorded", ""),
+        number,
+    )
 
 
 @dataclass
@@ -173,10 +193,14 @@ def append_entries(path: Path | str, entries: Iterable[Entry]) -> AppendResult:
                 elif old.key() == entry.key():
                     already.append(entry)
                 else:
-                    conflicts.append(Problem(
-                        f"id '{entry.id}' is already recorded with different content",
-                        path=str(path), field="id",
-                        hint="use a new id, or 'edplan correct' to change a recorded figure"))
+                    conflicts.append(
+                        Problem(
+                            f"id '{entry.id}' is already recorded with different content",
+                            path=str(path),
+                            field="id",
+                            hint="use a new id, or 'edplan correct' to change a recorded figure",
+                        )
+                    )
             if conflicts:
                 raise InputError(conflicts)
             if added:

@@ -16,6 +16,7 @@ Rules, in order (documented in the README):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,8 +43,13 @@ class Status(StrEnum):
 
 # Worst first: the order of summaries and of "--sort status".
 STATUS_ORDER = (
-    Status.overdue, Status.lagging, Status.at_risk, Status.no_data,
-    Status.on_track, Status.not_due, Status.achieved,
+    Status.overdue,
+    Status.lagging,
+    Status.at_risk,
+    Status.no_data,
+    Status.on_track,
+    Status.not_due,
+    Status.achieved,
 )
 
 
@@ -121,7 +127,7 @@ def expected_fraction(plan: Plan, schedule: Schedule, when: dt.date) -> Decimal:
             points.append((end, ONE))
         if when >= points[-1][0]:
             return points[-1][1]
-        for (d0, f0), (d1, f1) in zip(points, points[1:], strict=False):
+        for (d0, f0), (d1, f1) in itertools.pairwise(points):
             if when < d1:
                 if when <= d0:
                     return f0
@@ -175,8 +181,7 @@ def _target_status(
     fraction = expected_fraction(plan, schedule, as_of)
     expected = figure * fraction
     trend, skipped = _trend(target, entries)
-    problem = (f"{skipped} entries for {target.id} in a unit that does not convert were left out"
-               if skipped else None)
+    problem = f"{skipped} entries for {target.id} in a unit that does not convert were left out" if skipped else None
     actual = trend[-1].value if trend else None
     last_date = max((e.date for e in entries), default=None)
     tolerance = target.tolerance if target.tolerance is not None else settings.tolerance
@@ -202,11 +207,27 @@ def _target_status(
         reached = int(expected)  # whole stages expected by now
         expected_stage = stages[reached - 1] if reached >= 1 else None
     return TargetStatus(
-        section=section.number, task=task.number, target=target, status=status, actual=actual,
-        expected=expected, progress=progress, gap=gap, remaining=remaining, rate_needed=rate_needed,
-        days_ahead=days_ahead, due=due, last_date=last_date, days_since_update=since, stale=stale,
-        entries=len(entries), forecast=forecast, forecast_date=forecast_date, stage=stage,
-        expected_stage=expected_stage, trend=tuple(trend),
+        section=section.number,
+        task=task.number,
+        target=target,
+        status=status,
+        actual=actual,
+        expected=expected,
+        progress=progress,
+        gap=gap,
+        remaining=remaining,
+        rate_needed=rate_needed,
+        days_ahead=days_ahead,
+        due=due,
+        last_date=last_date,
+        days_since_update=since,
+        stale=stale,
+        entries=len(entries),
+        forecast=forecast,
+        forecast_date=forecast_date,
+        stage=stage,
+        expected_stage=expected_stage,
+        trend=tuple(trend),
     ), problem
 
 
@@ -237,8 +258,15 @@ def _trend(target: Target, entries: list[Entry]) -> tuple[list[Point], int]:
 
 
 def _classify(
-    target: Target, figure: Decimal, actual: Decimal | None, expected: Decimal, fraction: Decimal,
-    as_of: dt.date, due: dt.date, tolerance: Decimal, settings: Settings,
+    target: Target,
+    figure: Decimal,
+    actual: Decimal | None,
+    expected: Decimal,
+    fraction: Decimal,
+    as_of: dt.date,
+    due: dt.date,
+    tolerance: Decimal,
+    settings: Settings,
 ) -> Status:
     direction = target.direction
     band = figure * tolerance

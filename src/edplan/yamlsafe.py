@@ -25,7 +25,17 @@ _STANDARD_TAGS = {
 
 
 class PlanYAMLError(MarkedYAMLError):
-    pass
+    """Something a plan never needs (an alias, a custom tag): refused with a hint, not as bad syntax."""
+
+    def __init__(self, problem: str, mark: Any, hint: str) -> None:
+        super().__init__(None, None, problem, mark)
+        self.hint = hint
+
+
+def _shown_tag(tag: Any) -> str:
+    """A tag as the author wrote it: ``!!python/...``, not ``tag:yaml.org,2002:python/...``."""
+    text = str(tag)
+    return "!!" + text.removeprefix("tag:yaml.org,2002:") if text.startswith("tag:yaml.org,2002:") else text
 
 
 class _SafeComposer(Composer):
@@ -34,13 +44,13 @@ class _SafeComposer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent):
-            raise PlanYAMLError(None, None, "YAML aliases (*name) are not allowed in a plan file",
-                                 event.start_mark)
+            raise PlanYAMLError("YAML aliases (*name) are not allowed in a plan file", event.start_mark,
+                                "write the value out in full")
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
             if tag is not None and str(tag) not in _STANDARD_TAGS and str(tag) != "!":
-                raise PlanYAMLError(None, None, f"custom YAML tag {tag} is not allowed in a plan file",
-                                     event.start_mark)
+                raise PlanYAMLError(f"custom YAML tag {_shown_tag(tag)} is not allowed in a plan file",
+                                    event.start_mark, "remove the tag")
         return super().compose_node(parent, index)
 
 
@@ -55,8 +65,18 @@ class _DecimalConstructor(RoundTripConstructor):
             return super().construct_yaml_float(node)  # .inf / .nan: pydantic refuses them
         return value if value.is_finite() else super().construct_yaml_float(node)
 
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        """A date that is not in the calendar (2006-09-31) stays text, so the schema reports it in place."""
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
 
 _DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+_DecimalConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _DecimalConstructor.construct_yaml_timestamp
+)
 
 
 def make_yaml() -> YAML:

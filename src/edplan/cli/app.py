@@ -70,10 +70,13 @@ def main_options(
     plan: Annotated[Path, typer.Option("--plan", envvar="EDPLAN_PLAN", help="Plan file (YAML).")] = DEFAULT_PLAN,
     log: Annotated[
         Path | None,
-        typer.Option("--log", envvar="EDPLAN_LOG", help="Progress log (default: beside the plan, NAME.progress.jsonl)."),
+        typer.Option(
+            "--log", envvar="EDPLAN_LOG", help="Progress log (default: beside the plan, NAME.progress.jsonl)."
+        ),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the output: zh or en (default: EDPLAN_LANG, then the locale).")
+        str | None,
+        typer.Option("--lang", help="Language of the output: zh or en (default: EDPLAN_LANG, then the locale)."),
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
@@ -115,8 +118,9 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
             except EdplanError as exc:
                 if state.debug:
                     raise
-                fail([line if exc.problems[0].path else f"edplan {name}: {line}" for line in exc.lines()],
-                     exc.exit_code)
+                fail(
+                    [line if exc.problems[0].path else f"edplan {name}: {line}" for line in exc.lines()], exc.exit_code
+                )
             except KeyboardInterrupt:
                 raise typer.Exit(130) from None
             except BrokenPipeError:
@@ -128,8 +132,13 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
             except Exception as exc:
                 if state.debug or os.environ.get("EDPLAN_DEBUG"):
                     raise
-                fail([f"edplan {name}: internal error: {type(exc).__name__}: {exc} "
-                      "(run with --debug for the traceback, and please report it)"], EXIT_USAGE)
+                fail(
+                    [
+                        f"edplan {name}: internal error: {type(exc).__name__}: {exc} "
+                        "(run with --debug for the traceback, and please report it)"
+                    ],
+                    EXIT_USAGE,
+                )
 
         app.command(name, **kwargs)(guarded)
         return fn

@@ -13,11 +13,17 @@ from edplan.cli.app import command, state
 def record(
     target: Annotated[str, typer.Argument(help="Target id, e.g. t03-rural-fund.")],
     value: Annotated[str, typer.Argument(help="Figure achieved (78000, 78,000 or 7.8万) or a milestone stage.")],
-    date: Annotated[str | None, typer.Option("--date", help="Date the figure refers to, YYYY-MM-DD (default: today).")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Unit of VALUE if not the target's, e.g. 人 for a 万人 target.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date the figure refers to, YYYY-MM-DD (default: today).")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Unit of VALUE if not the target's, e.g. 人 for a 万人 target.")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A remark kept with the entry.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Who reported it (department, document).")] = None,
-    entry_id: Annotated[str | None, typer.Option("--id", help="Entry id; a retry with the same id adds nothing.")] = None,
+    entry_id: Annotated[
+        str | None, typer.Option("--id", help="Entry id; a retry with the same id adds nothing.")
+    ] = None,
 ) -> None:
     """Record progress on a target. The entry is checked against the plan first; nothing is written if it is wrong."""
     import datetime as dt

@@ -17,7 +17,10 @@ class Format(StrEnum):
 
 @command("status")
 def status(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Status as it stood on this date (default: today, at most the plan's end).")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Status as it stood on this date (default: today, at most the plan's end)."),
+    ] = None,
     section: Annotated[int | None, typer.Option("--section", help="Only this section (1 = 一).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:

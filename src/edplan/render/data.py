@@ -76,22 +76,37 @@ def stage_text(stage: str | None, lang: str) -> str:
     return "—" if stage is None else stage_word(stage, lang)
 
 
-def actual_text(row: TargetStatus, lang: str) -> str:
+def places_for(row: TargetStatus) -> int:
+    """Decimals worth showing beside a goal: one more than the goal has when it is small, at most 2."""
+    value = row.target.value
+    if value is None:
+        return 0
+    exponent = value.normalize().as_tuple().exponent
+    written = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return min(written + (1 if value < 100 else 0), 2)
+
+
+def actual_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
+    """The actual figure; in tables without the unit, which the goal column already shows."""
     if row.target.kind.value == "milestone":
         return stage_text(row.stage, lang)
+    if not unit:
+        return fmt(row.actual, places_for(row))
     return with_unit(row.actual, row.target.unit)
 
 
-def expected_text(row: TargetStatus, lang: str) -> str:
+def expected_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
     if row.target.kind.value == "milestone":
         return stage_text(row.expected_stage, lang)
+    if not unit:
+        return fmt(row.expected, places_for(row))
     return with_unit(row.expected, row.target.unit)
 
 
-def status_text(row: TargetStatus, lang: str) -> str:
+def status_text(row: TargetStatus, lang: str, sep: str = " · ") -> str:
     text = word(row.status.value, lang)
     if row.stale:
-        text += " · " + word("stale", lang)
+        text += sep + word("stale", lang)
     return text
 
 
@@ -147,15 +162,15 @@ def report_data(report: Report, lang: str = "en") -> dict[str, Any]:
             "completion": number(report.total.completion),
         },
         "sections": [
-            {"number": s.number, "title": s.title,
-             "completion": number(r.completion), "counts": {k.value: v for k, v in r.counts.items()}}
+            {
+                "number": s.number,
+                "title": s.title,
+                "completion": number(r.completion),
+                "counts": {k.value: v for k, v in r.counts.items()},
+            }
             for s, r in zip(plan.sections, report.sections, strict=True)
         ],
-        "tasks": [
-            {"number": t.number, "section": s.number, "title": t.title}
-            for s in plan.sections
-            for t in s.tasks
-        ],
+        "tasks": [{"number": t.number, "section": s.number, "title": t.title} for s in plan.sections for t in s.tasks],
         "targets": [target_data(row, lang) for row in report.rows],
         "warnings": list(report.warnings),
     }

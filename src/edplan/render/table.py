@@ -31,15 +31,24 @@ WIDE = 110  # from this width the id gets a column of its own instead of a line 
 
 
 def _cells(row: TargetStatus, lang: str) -> list[str]:
-    return [figure_text(row, lang), actual_text(row, lang), expected_text(row, lang), pct(row.progress),
-            status_text(row, lang)]
+    # Units appear once, in the goal column; actual and expected are in the same unit.
+    return [
+        figure_text(row, lang),
+        actual_text(row, lang, unit=False),
+        expected_text(row, lang, unit=False),
+        pct(row.progress),
+        status_text(row, lang, sep="\n"),
+    ]
 
 
 def status_view(report: Report, lang: str, width: int) -> RenderableType:
     wide = width >= WIDE
     headers = [word(k, lang) for k in ("col.figure", "col.actual", "col.expected", "col.progress", "col.status")]
     rows = [(row, _cells(row, lang)) for row in report.rows]
-    widths = [max([cell_len(h)] + [cell_len(c[i]) for _, c in rows]) for i, h in enumerate(headers)]
+    widths = [
+        max([cell_len(h)] + [cell_len(line) for _, c in rows for line in c[i].splitlines()])
+        for i, h in enumerate(headers)
+    ]
     id_width = max([cell_len(word("col.id", lang))] + [len(r.target.id) for r, _ in rows])
     task_width = max(cell_len(word("col.task", lang)), 3)
 
@@ -49,14 +58,21 @@ def status_view(report: Report, lang: str, width: int) -> RenderableType:
     ]
     first = True
     for number in dict.fromkeys(r.section for r in report.rows):
-        table = Table(box=box.SIMPLE_HEAD if first else box.SIMPLE, show_header=first, show_edge=False,
-                      pad_edge=False, expand=True, padding=(0, 1))
+        table = Table(
+            box=box.SIMPLE_HEAD if first else box.SIMPLE,
+            show_header=first,
+            show_edge=False,
+            pad_edge=False,
+            expand=True,
+            padding=(0, 1, 0, 0),
+        )
         table.add_column(word("col.task", lang), justify="right", width=task_width, no_wrap=True)
         if wide:
             table.add_column(word("col.id", lang), width=id_width, no_wrap=True, style="cyan")
-        table.add_column(word("col.target_name", lang), ratio=1, overflow="fold")
+        # Ids are typed at the prompt: the name column is never narrower than they are.
+        table.add_column(word("col.target_name", lang), ratio=1, overflow="fold", min_width=id_width)
         for i, header in enumerate(headers):
-            table.add_column(header, justify="left" if i == 4 else "right", width=widths[i], no_wrap=True)
+            table.add_column(header, justify="left" if i == 4 else "right", width=widths[i], no_wrap=i < 4)
         for row, cells in rows:
             if row.section != number:
                 continue
@@ -81,5 +97,5 @@ def summary_line(report: Report, lang: str) -> Text:
         if i:
             text.append(sep)
         text.append(f"{counts[status]} {word(status.value, lang)}", style=STYLES[status])
-    text.append(("  " if lang != "zh" else ";") + word("completion", lang, pct=pct(report.total.completion)))
+    text.append("\n" + word("completion", lang, pct=pct(report.total.completion)))
     return text
