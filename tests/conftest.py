@@ -13,7 +13,9 @@ from edplan.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2006 = ROOT / "plans" / "2006.yaml"
-SOURCE_2006 = ROOT.parent / "shared" / "source" / "2006-work-plan.txt"
+# The plan document, kept beside the plan so the tests need nothing outside the repository.
+SOURCE_2006 = ROOT / "plans" / "2006-work-plan.txt"
+SHARED_SOURCE_2006 = ROOT.parent / "shared" / "source" / "2006-work-plan.txt"
 
 # Fixed width, no colour, fixed language: pinned output must not depend on the terminal.
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "EDPLAN_LANG": "en", "LANG": "C.UTF-8", "TERM": "dumb"}

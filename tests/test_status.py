@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PLAN_2006, SOURCE_2006, run
+from tests.conftest import PLAN_2006, SHARED_SOURCE_2006, SOURCE_2006, run
 
 
 def status_json(plan: Path, *args: str) -> dict[str, Any]:
@@ -62,6 +62,11 @@ def test_2006_structure(plan_2006: dict[str, Any]) -> None:
     assert tasks_with_targets == set(range(1, 42)), "every task appears in status"
     # a finished plan is shown as it closed
     assert plan_2006["as_of"] == "2006-12-31"
+
+
+@pytest.mark.skipif(not SHARED_SOURCE_2006.exists(), reason="no shared/ beside this clone")
+def test_2006_document_copy_is_the_original() -> None:
+    assert SOURCE_2006.read_bytes() == SHARED_SOURCE_2006.read_bytes()
 
 
 def test_2006_titles_and_sources_are_verbatim(plan_2006: dict[str, Any]) -> None:
@@ -181,14 +186,14 @@ TABLE_80 = """\
 测试计划 — status as of 2006-06-30
 
 一、第一部分
-Task   Target                       Goal     Actual   Expected   Done   Status
+Task  Target                            Goal    Actual  Expected  Done  Status
 ────────────────────────────────────────────────────────────────────────────────
-   1   专项资金                    4亿元        2.2          2    55%   on track
-       t01-fund
-   1   招生                      7.8万人          —          0      —   not due
-       t01-enrol
-   2   管理办法                   issued   approved    drafted    67%   on track
-       t02-rules                                                        stale
+   1  专项资金                         4亿元       2.2         2   55%  on track
+      t01-fund
+   1  招生                           7.8万人         —         0     —  not due
+      t01-enrol
+   2  管理办法                        issued  approved   drafted   67%  on track
+      t02-rules                                                         stale
 3 targets: 2 on track, 1 not due
 weighted completion 47%
 """
