@@ -19,13 +19,31 @@ def lines(plan: Path) -> list[dict[str, str]]:
 
 
 def test_record_appends_one_line(small_plan: Path) -> None:
-    r = run("--plan", small_plan, "record", "t01-fund", "1.5", "--date", "2006-03-31",
-            "--note", "一季度拨付", "--source", "财务处", "--id", "q1-fund")
+    r = run(
+        "--plan",
+        small_plan,
+        "record",
+        "t01-fund",
+        "1.5",
+        "--date",
+        "2006-03-31",
+        "--note",
+        "一季度拨付",
+        "--source",
+        "财务处",
+        "--id",
+        "q1-fund",
+    )
     assert (r.code, r.out, r.err) == (0, "recorded q1-fund: t01-fund 1.5亿元 on 2006-03-31\n", "")
     [entry] = lines(small_plan)
     assert {k: v for k, v in entry.items() if k != "recorded"} == {
-        "id": "q1-fund", "target": "t01-fund", "value": "1.5", "unit": "亿元", "date": "2006-03-31",
-        "note": "一季度拨付", "source": "财务处",
+        "id": "q1-fund",
+        "target": "t01-fund",
+        "value": "1.5",
+        "unit": "亿元",
+        "date": "2006-03-31",
+        "note": "一季度拨付",
+        "source": "财务处",
     }
     assert entry["recorded"].endswith("+00:00")
     # readable in git: one line, Chinese as is
@@ -56,30 +74,52 @@ def test_same_id_twice_counts_once(small_plan: Path) -> None:
 
 
 REFUSALS = [
-    (("t01-fnd", "1", "--date", "2006-03-01"),
-     "edplan record: TARGET: unknown target 't01-fnd'; did you mean t01-fund, t01-enrol?"),
-    (("", "1", "--date", "2006-03-01"),
-     "edplan record: TARGET: target id is empty; give a target id such as t03-rural-fund"),
-    (("t01-fund", "1", "--date", "2006-02-30"),
-     "edplan record: --date: '2006-02-30' is not a date; write it as YYYY-MM-DD, e.g. 2006-03-31"),
-    (("t01-fund", "1", "--date", "31/03/2006"),
-     "edplan record: --date: '31/03/2006' is not a date; write it as YYYY-MM-DD, e.g. 2006-03-31"),
-    (("t01-fund", "1", "--date", "2007-01-01"),
-     "edplan record: --date: date 2007-01-01 is outside the plan period 2006-01-01 – 2006-12-31; "
-     "give the date the progress refers to with --date"),
-    (("t01-fund", "abc", "--date", "2006-03-01"),
-     "edplan record: VALUE: 'abc' is not a number; write digits, e.g. 78000, 78,000 or 7.8万"),
-    (("t01-fund", "NaN", "--date", "2006-03-01"),
-     "edplan record: VALUE: 'NaN' is not a number; write digits, e.g. 78000, 78,000 or 7.8万"),
-    (("t01-fund", "1e400", "--date", "2006-03-01"),
-     "edplan record: VALUE: '1e400' is not a number; write digits, e.g. 78000, 78,000 or 7.8万"),
-    (("t01-fund", "--date", "2006-03-01", "--", "-5"),
-     "edplan record: VALUE: negative value -5 for t01-fund; "
-     "record what was achieved; fix a mistake with a correction"),
-    (("t01-fund", "5", "--unit", "人", "--date", "2006-03-01"),
-     "edplan record: --unit: unit '人' does not convert to t01-fund's unit '亿元'; record in 亿元 or a unit like it"),
-    (("t02-rules", "published", "--date", "2006-03-01"),
-     "edplan record: VALUE: 'published' is not a stage of t02-rules; use one of: drafted, approved, issued"),
+    (
+        ("t01-fnd", "1", "--date", "2006-03-01"),
+        "edplan record: TARGET: unknown target 't01-fnd'; did you mean t01-fund, t01-enrol?",
+    ),
+    (
+        ("", "1", "--date", "2006-03-01"),
+        "edplan record: TARGET: target id is empty; give a target id such as t03-rural-fund",
+    ),
+    (
+        ("t01-fund", "1", "--date", "2006-02-30"),
+        "edplan record: --date: '2006-02-30' is not a date; write it as YYYY-MM-DD, e.g. 2006-03-31",
+    ),
+    (
+        ("t01-fund", "1", "--date", "31/03/2006"),
+        "edplan record: --date: '31/03/2006' is not a date; write it as YYYY-MM-DD, e.g. 2006-03-31",
+    ),
+    (
+        ("t01-fund", "1", "--date", "2007-01-01"),
+        "edplan record: --date: date 2007-01-01 is outside the plan period 2006-01-01 – 2006-12-31; "
+        "give the date the progress refers to with --date",
+    ),
+    (
+        ("t01-fund", "abc", "--date", "2006-03-01"),
+        "edplan record: VALUE: 'abc' is not a number; write digits, e.g. 78000, 78,000 or 7.8万",
+    ),
+    (
+        ("t01-fund", "NaN", "--date", "2006-03-01"),
+        "edplan record: VALUE: 'NaN' is not a number; write digits, e.g. 78000, 78,000 or 7.8万",
+    ),
+    (
+        ("t01-fund", "1e400", "--date", "2006-03-01"),
+        "edplan record: VALUE: '1e400' is not a number; write digits, e.g. 78000, 78,000 or 7.8万",
+    ),
+    (
+        ("t01-fund", "--date", "2006-03-01", "--", "-5"),
+        "edplan record: VALUE: negative value -5 for t01-fund; "
+        "record what was achieved; fix a mistake with a correction",
+    ),
+    (
+        ("t01-fund", "5", "--unit", "人", "--date", "2006-03-01"),
+        "edplan record: --unit: unit '人' does not convert to t01-fund's unit '亿元'; record in 亿元 or a unit like it",
+    ),
+    (
+        ("t02-rules", "published", "--date", "2006-03-01"),
+        "edplan record: VALUE: 'published' is not a stage of t02-rules; use one of: drafted, approved, issued",
+    ),
 ]
 
 
@@ -103,16 +143,23 @@ def test_same_id_with_other_content_is_refused(small_plan: Path) -> None:
     assert run("--plan", small_plan, "record", "t01-fund", "1", "--date", "2006-03-31", "--id", "x1").code == 0
     before = log_of(small_plan).read_bytes()
     r = run("--plan", small_plan, "record", "t01-fund", "2", "--date", "2006-03-31", "--id", "x1")
-    assert (r.code, r.err) == (1, f"{log_of(small_plan)}: id 'x1' is already recorded with different content; "
-                                  "use a new id, or 'edplan correct' to change a recorded figure\n")
+    assert (r.code, r.err) == (
+        1,
+        f"{log_of(small_plan)}: id 'x1' is already recorded with different content; "
+        "use a new id, or 'edplan correct' to change a recorded figure\n",
+    )
     assert log_of(small_plan).read_bytes() == before
 
 
 def test_log_option_and_env(small_plan: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere.jsonl"
     assert run("--plan", small_plan, "--log", other, "record", "t01-fund", "1", "--date", "2006-03-31").code == 0
-    assert run("--plan", small_plan, "record", "t01-fund", "1", "--date", "2006-03-31",
-               env={"EDPLAN_LOG": str(other)}).code == 0
+    assert (
+        run(
+            "--plan", small_plan, "record", "t01-fund", "1", "--date", "2006-03-31", env={"EDPLAN_LOG": str(other)}
+        ).code
+        == 0
+    )
     assert len(other.read_text().splitlines()) == 2
     assert not log_of(small_plan).exists()
 

@@ -30,18 +30,42 @@ def record(plan: Path, *args: str) -> None:
 
 # Every figure the document states, as (value, unit, words around it). Read off the text by hand.
 FIGURES_2006 = [
-    (7.8, "万人", "普通高中计划招生7.8万人"), (5.7, "万人", "中等职业教育计划招生5.7万人"),
-    (6460, "人", "计划招收6460人"), (9.1, "%", "增长9.1%"), (492, "人", "其士生492人"),
-    (5968, "人", "硕士生5968人"), (8.4, "万人", "计划录取8.4万人"), (5.3, "%", "增长5.3%"),
-    (4.2, "万人", "本科4.2万人"), (4.2, "万人", "高等职业学校4.2万人"), (4, "亿元", "4亿元专项资金"),
-    (10, "所", "10所高校"), (100, "对", "100对城乡"), (1000, "名", "1000名城镇教师"),
-    (10000, "人次", "不少于10000人次"), (1000, "名", "1000名大学生"), (600, "所", "600所郊区"),
-    (50, "万人次", "培训50万人次"), (10, "万人次", "转移培训10万人次"), (30, "万人次", "活动30万人次"),
-    (130, "所", "130所"), (100, "所", "100所中小学校"), (30, "所", "30所语言文字"),
-    (20, "所", "20所左右"), (14, "所", "14所早期干预"), (23, "所", "23所特殊教育"),
-    (30, "%", "30%用于职业教育"), (10, "个", "10个示范专业"), (50, "个", "50个重点专业"),
-    (10, "个", "10个职业教育实训基地"), (250, "万人次", "250万人次左右"), (2000, "名", "2000名毕业生"),
-    (10, "个", "10大学科群"), (113, "个", "113个"), (69, "个", "69个"), (14, "个", "14个大学科技园"),
+    (7.8, "万人", "普通高中计划招生7.8万人"),
+    (5.7, "万人", "中等职业教育计划招生5.7万人"),
+    (6460, "人", "计划招收6460人"),
+    (9.1, "%", "增长9.1%"),
+    (492, "人", "其士生492人"),
+    (5968, "人", "硕士生5968人"),
+    (8.4, "万人", "计划录取8.4万人"),
+    (5.3, "%", "增长5.3%"),
+    (4.2, "万人", "本科4.2万人"),
+    (4.2, "万人", "高等职业学校4.2万人"),
+    (4, "亿元", "4亿元专项资金"),
+    (10, "所", "10所高校"),
+    (100, "对", "100对城乡"),
+    (1000, "名", "1000名城镇教师"),
+    (10000, "人次", "不少于10000人次"),
+    (1000, "名", "1000名大学生"),
+    (600, "所", "600所郊区"),
+    (50, "万人次", "培训50万人次"),
+    (10, "万人次", "转移培训10万人次"),
+    (30, "万人次", "活动30万人次"),
+    (130, "所", "130所"),
+    (100, "所", "100所中小学校"),
+    (30, "所", "30所语言文字"),
+    (20, "所", "20所左右"),
+    (14, "所", "14所早期干预"),
+    (23, "所", "23所特殊教育"),
+    (30, "%", "30%用于职业教育"),
+    (10, "个", "10个示范专业"),
+    (50, "个", "50个重点专业"),
+    (10, "个", "10个职业教育实训基地"),
+    (250, "万人次", "250万人次左右"),
+    (2000, "名", "2000名毕业生"),
+    (10, "个", "10大学科群"),
+    (113, "个", "113个"),
+    (69, "个", "69个"),
+    (14, "个", "14个大学科技园"),
     (7, "个", "7个技术转移中心"),
 ]
 
@@ -54,8 +78,13 @@ def plan_2006() -> dict[str, Any]:
 
 
 def test_2006_structure(plan_2006: dict[str, Any]) -> None:
-    assert plan_2006["plan"] == {"id": "edu-2006", "title": "教育局年度工作计划(市)", "year": 2006,
-                                 "start": "2006-01-01", "end": "2006-12-31"}
+    assert plan_2006["plan"] == {
+        "id": "edu-2006",
+        "title": "教育局年度工作计划(市)",
+        "year": 2006,
+        "start": "2006-01-01",
+        "end": "2006-12-31",
+    }
     assert [s["number"] for s in plan_2006["sections"]] == list(range(1, 11))
     assert [t["number"] for t in plan_2006["tasks"]] == list(range(1, 42))
     tasks_with_targets = {t["task"] for t in plan_2006["targets"]}
@@ -83,8 +112,9 @@ def test_2006_every_figure_of_the_document(plan_2006: dict[str, Any]) -> None:
     numeric = [t for t in plan_2006["targets"] if t["kind"] != "milestone"]
     unmatched = list(numeric)
     for value, unit, words in FIGURES_2006:
-        match = next((t for t in unmatched if t["target"] == value and t["unit"] == unit and words in t["source"]),
-                     None)
+        match = next(
+            (t for t in unmatched if t["target"] == value and t["unit"] == unit and words in t["source"]), None
+        )
         assert match is not None, f"{value}{unit} ({words}) is not a target"
         unmatched.remove(match)
     assert unmatched == [], "targets whose figure is not in the list above"
@@ -93,8 +123,15 @@ def test_2006_every_figure_of_the_document(plan_2006: dict[str, Any]) -> None:
 def test_2006_json_fields(plan_2006: dict[str, Any]) -> None:
     t = target(plan_2006, "t03-rural-fund")
     assert {k: t[k] for k in ("section", "task", "name", "kind", "unit", "target", "actual", "progress", "status")} == {
-        "section": 1, "task": 3, "name": "农村教育专项资金", "kind": "cumulative", "unit": "亿元", "target": 4,
-        "actual": None, "progress": None, "status": "no_data",
+        "section": 1,
+        "task": 3,
+        "name": "农村教育专项资金",
+        "kind": "cumulative",
+        "unit": "亿元",
+        "target": 4,
+        "actual": None,
+        "progress": None,
+        "status": "no_data",
     }
     assert t["expected"] == 4
     assert t["source"] == "20*年从市本级预算中安排4亿元专项资金支持农村教育"
@@ -156,8 +193,15 @@ def test_milestone_stages(small_plan: Path) -> None:
 
 def test_no_data_and_summary(small_plan: Path) -> None:
     data = status_json(small_plan, "--as-of", "2006-06-30")
-    assert data["summary"]["counts"] == {"overdue": 0, "lagging": 0, "at_risk": 0, "no_data": 2,
-                                         "on_track": 0, "not_due": 1, "achieved": 0}
+    assert data["summary"]["counts"] == {
+        "overdue": 0,
+        "lagging": 0,
+        "at_risk": 0,
+        "no_data": 2,
+        "on_track": 0,
+        "not_due": 1,
+        "achieved": 0,
+    }
 
 
 def test_section_filter_and_errors(small_plan: Path) -> None:

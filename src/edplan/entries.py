@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from edplan.errors import msg
 from edplan.model import Kind, Plan, Target
 from edplan.units import NumberError, UnitError, convert, parse_number
 
@@ -69,24 +70,42 @@ def check_draft(plan: Plan, draft: Draft, today: dt.date, recorded: str) -> Entr
     found = plan.find_target(target_id) if target_id else None
     target = found[2] if found else None
     if not target_id:
-        problems.append(FieldProblem("target", "target id is empty", "give a target id such as t03-rural-fund"))
+        problems.append(
+            FieldProblem("target", msg("target id is empty"), msg("give a target id such as t03-rural-fund"))
+        )
     elif target is None:
-        problems.append(FieldProblem("target", f"unknown target '{target_id}'", suggest_ids(plan, target_id)))
+        problems.append(
+            FieldProblem("target", msg("unknown target '{target}'", target=target_id), suggest_ids(plan, target_id))
+        )
 
     when: dt.date | None = today
     if draft.date is not None and draft.date.strip():
         when = parse_date(draft.date)
         if when is None:
             problems.append(
-                FieldProblem("date", f"'{draft.date}' is not a date", "write it as YYYY-MM-DD, e.g. 2006-03-31")
+                FieldProblem(
+                    "date",
+                    msg("'{text}' is not a date", text=draft.date),
+                    msg("write it as YYYY-MM-DD, e.g. 2006-03-31"),
+                )
             )
     if when is not None and not plan.period.start <= when <= plan.period.end:
-        what = f"date {when}" + (" (today)" if draft.date is None or not draft.date.strip() else "")
+        today_used = draft.date is None or not draft.date.strip()
+        template = (
+            "date {date} (today) is outside the plan period {start} – {end}"
+            if today_used
+            else ("date {date} is outside the plan period {start} – {end}")
+        )
         problems.append(
             FieldProblem(
                 "date",
-                f"{what} is outside the plan period {plan.period.start} – {plan.period.end}",
-                "give the date the progress refers to with --date",
+                msg(
+                    template,
+                    date=when.isoformat(),
+                    start=plan.period.start.isoformat(),
+                    end=plan.period.end.isoformat(),
+                ),
+                msg("give the date the progress refers to with --date"),
             )
         )
 
@@ -96,10 +115,14 @@ def check_draft(plan: Plan, draft: Draft, today: dt.date, recorded: str) -> Entr
         problems += _check_value(target, value_text, unit)
     for name, text in (("note", draft.note), ("source", draft.source), ("id", draft.id)):
         if text is not None and (len(text) > MAX_TEXT or "\n" in text or "\r" in text):
-            problems.append(FieldProblem(name, f"{name} must be one line of at most {MAX_TEXT} characters"))
+            problems.append(
+                FieldProblem(
+                    name, msg("{name} must be one line of at most {limit} characters", name=name, limit=MAX_TEXT)
+                )
+            )
     entry_id = (draft.id or "").strip()
     if draft.id is not None and not entry_id:
-        problems.append(FieldProblem("id", "id is empty", "leave it out to have one generated"))
+        problems.append(FieldProblem("id", msg("id is empty"), msg("leave it out to have one generated")))
     if problems or target is None or when is None:
         return problems
     if target.kind is not Kind.milestone:
@@ -140,22 +163,26 @@ def _check_value(target: Target, text: str, unit: str | None) -> list[FieldProbl
         stages = target.stage_list
         if text not in stages:
             return [
-                FieldProblem("value", f"'{text}' is not a stage of {target.id}", "use one of: " + ", ".join(stages))
+                FieldProblem(
+                    "value",
+                    msg("'{value}' is not a stage of {target}", value=text, target=target.id),
+                    msg("use one of: {stages}", stages=", ".join(stages)),
+                )
             ]
         if unit:
-            return [FieldProblem("unit", f"a milestone has no unit (got '{unit}')")]
+            return [FieldProblem("unit", msg("a milestone has no unit (got '{unit}')", unit=unit))]
         return []
     try:
         number = parse_number(text)
     except NumberError as exc:
-        return [FieldProblem("value", str(exc), "write digits, e.g. 78000, 78,000 or 7.8万")]
+        return [FieldProblem("value", exc.args[0], msg("write digits, e.g. 78000, 78,000 or 7.8万"))]
     out = []
     if number < 0 and not target.allow_negative:
         out.append(
             FieldProblem(
                 "value",
-                f"negative value {text} for {target.id}",
-                "record what was achieved; fix a mistake with a correction",
+                msg("negative value {value} for {target}", value=text, target=target.id),
+                msg("record what was achieved; fix a mistake with a correction"),
             )
         )
     if unit is not None and target.unit is not None:
@@ -165,8 +192,13 @@ def _check_value(target: Target, text: str, unit: str | None) -> list[FieldProbl
             out.append(
                 FieldProblem(
                     "unit",
-                    f"unit '{unit}' does not convert to {target.id}'s unit '{target.unit}'",
-                    f"record in {target.unit} or a unit like it",
+                    msg(
+                        "unit '{unit}' does not convert to {target}'s unit '{target_unit}'",
+                        unit=unit,
+                        target=target.id,
+                        target_unit=target.unit,
+                    ),
+                    msg("record in {target_unit} or a unit like it", target_unit=target.unit),
                 )
             )
     return out
@@ -178,8 +210,8 @@ def suggest_ids(plan: Plan, wrong: str) -> str:
     prefix = [i for i in ids if i.startswith(wrong[:3])][:3] if not close else []
     options = close or prefix
     if options:
-        return "did you mean " + ", ".join(options) + "?"
-    return "see the ids with: edplan status --format json"
+        return msg("did you mean {options}?", options=", ".join(options))
+    return msg("see the ids with: edplan status --format json")
 
 
 def amount(target: Target, entry: Entry) -> Decimal:

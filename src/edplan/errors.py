@@ -76,3 +76,25 @@ def _bare(p: Problem) -> str:
     if p.hint:
         text += f"; {p.hint}"
     return text
+
+
+class Msg(str):
+    """A message that remembers its English template and arguments, so it can be shown in Chinese.
+
+    Core code builds messages with :func:`msg` (not f-strings); the CLI looks the template up in the
+    catalog of ``render/words.py`` when the output language is Chinese. A ``Msg`` is a ``str``, so
+    everything that only wants the English text keeps working.
+    """
+
+    template: str
+    args: dict[str, object]
+
+    def __new__(cls, template: str, **args: object) -> Msg:
+        self = super().__new__(cls, template.format(**args) if args else template)
+        self.template = template
+        self.args = args
+        return self
+
+
+def msg(template: str, **args: object) -> Msg:
+    return Msg(template, **args)

@@ -48,9 +48,7 @@ class Checkpoint(_Strict):
 class Schedule(_Strict):
     """When progress is expected. Empty means linear over the plan period."""
 
-    due: dt.date | None = Field(
-        None, description="Nothing is expected before this date, everything by it. 到期日。"
-    )
+    due: dt.date | None = Field(None, description="Nothing is expected before this date, everything by it. 到期日。")
     start: dt.date | None = Field(None, description="Linear pace starts here (default: period start).")
     end: dt.date | None = Field(None, description="Linear pace ends here (default: period end).")
     checkpoints: list[Checkpoint] | None = Field(
@@ -121,9 +119,7 @@ class Task(_Strict):
     support: list[str] = Field(default_factory=list, description="Supporting units (配合单位).")
     schedule: Schedule | None = Field(None, description="Default schedule for this task's targets.")
     weight: Annotated[Decimal, Field(ge=0)] = Field(Decimal(1), description="Weight in rollups. 权重。")
-    targets: Annotated[list[Target], Field(min_length=1)] = Field(
-        description="What is tracked for this task. 指标。"
-    )
+    targets: Annotated[list[Target], Field(min_length=1)] = Field(description="What is tracked for this task. 指标。")
 
 
 class Section(_Strict):

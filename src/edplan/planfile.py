@@ -26,6 +26,8 @@ from edplan.errors import InputError, Problem, UsageError
 from edplan.model import Checkpoint, Period, Plan, Schedule, Section, Settings, Target, Task
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
+
+
 @dataclass
 class PlanLoad:
     """What loading gives: the plan (None when it has problems), the problems, and the raw tree."""
@@ -42,13 +44,19 @@ def read_text(path: Path, limit: int, what: str) -> str:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise InputError(Problem(
-                f"{what} is {size / 1048576:.0f} MB; refusing files over {limit // 1048576} MB",
-                path=display, hint="is this the right file?"))
+            raise InputError(
+                Problem(
+                    # In bytes: rounded megabytes said "is 5 MB; refusing files over 5 MB" at the boundary.
+                    f"{what} is {size:,} bytes; refusing files over {limit:,} bytes",
+                    path=display,
+                    hint="is this the right file?",
+                )
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(Problem(f"{what} not found", path=display,
-                                 hint="give the path with --plan or EDPLAN_PLAN")) from None
+        raise UsageError(
+            Problem(f"{what} not found", path=display, hint="give the path with --plan or EDPLAN_PLAN")
+        ) from None
     except IsADirectoryError:
         raise UsageError(Problem(f"{what} is a directory", path=display)) from None
     except PermissionError:
@@ -57,8 +65,9 @@ def read_text(path: Path, limit: int, what: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = _line_col(data, exc.start)
-        raise InputError(Problem("invalid UTF-8", path=display, line=line, column=col,
-                                 hint="save the file as UTF-8")) from None
+        raise InputError(
+            Problem("invalid UTF-8", path=display, line=line, column=col, hint="save the file as UTF-8")
+        ) from None
     if "\x00" in text:
         line, col = _line_col(data, data.index(b"\x00"))
         raise InputError(Problem("NUL byte in text", path=display, line=line, column=col)) from None
@@ -95,11 +104,34 @@ def load_plan(path: Path | str) -> PlanLoad:
     except MarkedYAMLError as exc:
         return PlanLoad(display, None, [_yaml_problem(display, exc)])
     if raw is None:
-        return PlanLoad(display, None, [Problem("the plan file is empty", path=display, line=1, column=1,
-                                                hint="start with id, title, year, period and sections")])
+        return PlanLoad(
+            display,
+            None,
+            [
+                Problem(
+                    "the plan file is empty",
+                    path=display,
+                    line=1,
+                    column=1,
+                    hint="start with id, title, year, period and sections",
+                )
+            ],
+        )
     if not isinstance(raw, dict):
-        return PlanLoad(display, None, [Problem("a plan must be a YAML mapping", path=display, line=1,
-                                                column=1, hint="start with id:, title:, year:, period:")], raw)
+        return PlanLoad(
+            display,
+            None,
+            [
+                Problem(
+                    "a plan must be a YAML mapping",
+                    path=display,
+                    line=1,
+                    column=1,
+                    hint="start with id:, title:, year:, period:",
+                )
+            ],
+            raw,
+        )
     data = _plain(raw)
     try:
         plan = Plan.model_validate(data)
@@ -139,8 +171,13 @@ def _yaml_problem(path: str, exc: Any) -> Problem:
     if problem.startswith("maximum depth"):
         from edplan.yamlsafe import MAX_DEPTH
 
-        return Problem(f"the plan is nested more than {MAX_DEPTH} levels deep", path=path, line=line,
-                       column=column, hint="is this the right file?")
+        return Problem(
+            f"the plan is nested more than {MAX_DEPTH} levels deep",
+            path=path,
+            line=line,
+            column=column,
+            hint="is this the right file?",
+        )
     hint: str | None = None
     if "'\\t'" in problem:
         hint = "indent with spaces, not tabs"
@@ -278,6 +315,9 @@ def locate(raw: Any, loc: Loc, at_key: bool = False) -> tuple[int, int]:
     return position[0] + 1, position[1] + 1
 
 
+_CONTAINERS = ("sections", "tasks", "targets")
+
+
 def describe(raw: Any, loc: Loc) -> tuple[str, str]:
     """('task 11 target t11-x', 'schedule.due') — the thing a loc is about, in a plan author's words."""
     context = "plan"
@@ -293,8 +333,8 @@ def describe(raw: Any, loc: Loc) -> tuple[str, str]:
         if isinstance(segment, int) and parent_key in ("sections", "tasks", "targets"):
             context = _name_item(str(parent_key), segment, child, context)
             rest = []
-        elif isinstance(segment, str) and (segment not in ("sections", "tasks", "targets") or i == len(loc) - 1):
-            rest.append(segment)
+        elif isinstance(segment, str) and (segment not in _CONTAINERS or i == len(loc) - 1):
+            rest.append(segment)  # a list key stays named when it is itself the subject: missing 'sections'
         elif isinstance(segment, int):
             rest.append(f"[{segment + 1}]")
         parent_key = segment
@@ -313,8 +353,14 @@ def _name_item(kind: str, index: int, item: Any, context: str) -> str:
 
 # The model a mapping is validated as, by the key that holds it (None: the top of the file).
 _MODELS: dict[str | None, type[BaseModel]] = {
-    None: Plan, "sections": Section, "tasks": Task, "targets": Target, "settings": Settings,
-    "period": Period, "schedule": Schedule, "checkpoints": Checkpoint,
+    None: Plan,
+    "sections": Section,
+    "tasks": Task,
+    "targets": Target,
+    "settings": Settings,
+    "period": Period,
+    "schedule": Schedule,
+    "checkpoints": Checkpoint,
 }
 
 
@@ -344,8 +390,9 @@ def _from_pydantic(path: str, raw: Any, err: Any) -> Problem:
         return Problem(f"{context}: {what}", path=path, line=line, column=col, field=name, hint=hint)
     if kind == "missing":
         hint = f"add '{loc[-1]}:'"
-        return Problem(f"{context}: missing '{fieldname}'", path=path, line=line, column=col,
-                       field=fieldname, hint=hint)
+        return Problem(
+            f"{context}: missing '{fieldname}'", path=path, line=line, column=col, field=fieldname, hint=hint
+        )
     what = _explain(kind, err, got)
     label = f"{context}: '{fieldname}' {what}" if fieldname else f"{context}: {what}"
     if loc[-1] == "tolerance":
@@ -392,11 +439,12 @@ def _show(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as written in YAML, not Python's True
     text = repr(str(value)) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _from_finding(path: str, raw: Any, finding: Finding) -> Problem:
     line, col = locate(raw, finding.loc)
-    return Problem(finding.message, path=path, line=line, column=col,
-                   field=str(finding.loc[-1]), hint=finding.hint)
+    return Problem(finding.message, path=path, line=line, column=col, field=str(finding.loc[-1]), hint=finding.hint)

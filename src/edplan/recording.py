@@ -7,13 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edplan.entries import Draft, Entry, check_draft
-from edplan.errors import InputError, Problem
+from edplan.errors import InputError, Problem, msg
 from edplan.planfile import require_plan
 from edplan.progress import append_entries
 
 # How each field is spelled on the command line, for messages.
-ARGUMENT_NAMES = {"target": "TARGET", "value": "VALUE", "date": "--date", "unit": "--unit",
-                  "note": "--note", "source": "--source", "id": "--id"}
+ARGUMENT_NAMES = {
+    "target": "TARGET",
+    "value": "VALUE",
+    "date": "--date",
+    "unit": "--unit",
+    "note": "--note",
+    "source": "--source",
+    "id": "--id",
+}
 
 
 @dataclass(frozen=True)
@@ -27,10 +34,16 @@ def record_one(plan_path: Path, log_path: Path, draft: Draft, today: dt.date, no
     plan = require_plan(plan_path)
     result = check_draft(plan, draft, today, now.isoformat(timespec="seconds"))
     if isinstance(result, list):
-        raise InputError([
-            Problem(f"{ARGUMENT_NAMES.get(p.field, p.field)}: {p.message}", field=p.field, hint=p.hint)
-            for p in result
-        ])
+        raise InputError(
+            [
+                Problem(
+                    msg("{field}: {message}", field=ARGUMENT_NAMES.get(p.field, p.field), message=p.message),
+                    field=p.field,
+                    hint=p.hint,
+                )
+                for p in result
+            ]
+        )
     appended = append_entries(log_path, [result])
     found = plan.find_target(result.target)
     default_unit = found[2].unit if found else None

@@ -28,8 +28,9 @@ def build_status(
     plan = require_plan(plan_path)
     numbers = [s.number for s in plan.sections]
     if section is not None and section not in numbers:
-        raise UsageError(Problem(f"--section: there is no section {section}",
-                                 hint=f"sections are {min(numbers)}–{max(numbers)}"))
+        raise UsageError(
+            Problem(f"--section: there is no section {section}", hint=f"sections are {min(numbers)}–{max(numbers)}")
+        )
     read = read_log(log_path)
     when = as_of or default_as_of(plan, today)
     report = compute(plan, read.entries, when)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from edplan.errors import msg
+
 # Longest first, so that 十万 wins over 十.
 MAGNITUDES: dict[str, Decimal] = {
     "千万": Decimal(10) ** 7,
@@ -98,13 +100,13 @@ def parse_number(text: str) -> Decimal:
     if _GROUPED.fullmatch(raw):
         raw = raw.replace(",", "")
     if not _NUMBER.fullmatch(raw):
-        raise NumberError(f"'{text}' is not a number")
+        raise NumberError(msg("'{text}' is not a number", text=text))
     if len(raw) > MAX_DIGITS:
-        raise NumberError(f"'{text[:40]}' has too many digits")
+        raise NumberError(msg("'{text}' has too many digits", text=text[:40]))
     try:
         return normalize(Decimal(raw) * scale)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees a decimal
-        raise NumberError(f"'{text}' is not a number") from exc
+        raise NumberError(msg("'{text}' is not a number", text=text)) from exc
 
 
 def format_number(value: Decimal, places: int | None = None) -> str:

@@ -35,8 +35,7 @@ def validate_paths(paths: list[Path], log: Path | None = None) -> list[Checked]:
 
 def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Checked]:
     if not plan_path.exists():
-        raise UsageError(Problem("plan file not found", path=str(plan_path),
-                                 hint="give an existing plan file"))
+        raise UsageError(Problem("plan file not found", path=str(plan_path), hint="give an existing plan file"))
     loaded = load_plan(plan_path)
     out: list[Checked] = []
     plan = loaded.plan
@@ -57,8 +56,9 @@ def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Ch
     checked = Checked(str(log_path), "log", list(read.problems), {"entries": len(read.entries)})
     for entry in read.entries:
         for p in check_logged(plan, entry):
-            checked.problems.append(Problem(f"{entry.id}: {p.message}", path=str(log_path), line=entry.line,
-                                            field=p.field, hint=p.hint))
+            checked.problems.append(
+                Problem(f"{entry.id}: {p.message}", path=str(log_path), line=entry.line, field=p.field, hint=p.hint)
+            )
     checked.problems.sort(key=lambda p: p.line or 0)
     out.append(checked)
     return out

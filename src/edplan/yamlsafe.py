@@ -19,9 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
 MAX_DEPTH = 40
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
-}
+_STANDARD_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 
 
 class PlanYAMLError(MarkedYAMLError):
@@ -44,13 +42,17 @@ class _SafeComposer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent):
-            raise PlanYAMLError("YAML aliases (*name) are not allowed in a plan file", event.start_mark,
-                                "write the value out in full")
+            raise PlanYAMLError(
+                "YAML aliases (*name) are not allowed in a plan file", event.start_mark, "write the value out in full"
+            )
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
             if tag is not None and str(tag) not in _STANDARD_TAGS and str(tag) != "!":
-                raise PlanYAMLError(f"custom YAML tag {_shown_tag(tag)} is not allowed in a plan file",
-                                    event.start_mark, "remove the tag")
+                raise PlanYAMLError(
+                    f"custom YAML tag {_shown_tag(tag)} is not allowed in a plan file",
+                    event.start_mark,
+                    "remove the tag",
+                )
         return super().compose_node(parent, index)
 
 
@@ -74,9 +76,7 @@ class _DecimalConstructor(RoundTripConstructor):
 
 
 _DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
-_DecimalConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _DecimalConstructor.construct_yaml_timestamp
-)
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:timestamp", _DecimalConstructor.construct_yaml_timestamp)
 
 
 def make_yaml() -> YAML:
@@ -85,5 +85,3 @@ def make_yaml() -> YAML:
     yaml.Constructor = _DecimalConstructor
     yaml.max_depth = MAX_DEPTH
     return yaml
-
-

@@ -118,8 +118,13 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
             except EdplanError as exc:
                 if state.debug:
                     raise
+                from edplan.render.words import problem_text
+
+                lang = state.language
+                lines = [problem_text(p, lang) for p in exc.problems]
                 fail(
-                    [line if exc.problems[0].path else f"edplan {name}: {line}" for line in exc.lines()], exc.exit_code
+                    [line if p.path else f"edplan {name}: {line}" for p, line in zip(exc.problems, lines, strict=True)],
+                    exc.exit_code,
                 )
             except KeyboardInterrupt:
                 raise typer.Exit(130) from None

@@ -22,7 +22,7 @@ def validate(
 
     Exit 0 when everything is valid, 1 when problems were found, 2 when a file cannot be read.
     """
-    from edplan.render.words import word
+    from edplan.render.words import problem_text, word
     from edplan.validation import validate_paths
 
     lang = state.language
@@ -30,7 +30,7 @@ def validate(
     problems = [p for r in results for p in r.problems]
     for result in results:
         for problem in result.problems:
-            typer.echo(str(problem))
+            typer.echo(problem_text(problem, lang))
         if not result.problems:
             key = "plan.valid" if result.kind == "plan" else "log.valid"
             typer.echo(word(key, lang, path=result.path, **result.counts), err=True)

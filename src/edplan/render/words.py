@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from edplan.errors import Msg, Problem
+
 LANGS = ("en", "zh")
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -106,3 +108,56 @@ def word(key: str, lang: str, **fields: object) -> str:
     en, zh = _WORDS[key]
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
+
+
+# --- messages --------------------------------------------------------------------------------------
+# Core code builds messages with errors.msg(template, **args); the English template is the key here.
+# A template missing from this catalog is shown in English (tests check the catalog is complete).
+
+MESSAGES_ZH: dict[str, str] = {
+    "{field}: {message}": "{field}:{message}",
+    # entries.py: checking an entry against the plan
+    "target id is empty": "指标编号为空",
+    "give a target id such as t03-rural-fund": "请给出指标编号,例如 t03-rural-fund",
+    "unknown target '{target}'": "未知指标 '{target}'",
+    "did you mean {options}?": "是否指 {options}?",
+    "see the ids with: edplan status --format json": "可用 edplan status --format json 查看指标编号",
+    "'{text}' is not a date": "'{text}' 不是日期",
+    "write it as YYYY-MM-DD, e.g. 2006-03-31": "请写成 YYYY-MM-DD,例如 2006-03-31",
+    "date {date} is outside the plan period {start} – {end}": "日期 {date} 不在计划期 {start} – {end} 之内",
+    "date {date} (today) is outside the plan period {start} – {end}": "日期 {date}(今天)不在计划期 {start} – {end} 之内",
+    "give the date the progress refers to with --date": "请用 --date 给出进度所指的日期",
+    "{name} must be one line of at most {limit} characters": "{name} 必须是一行,最多 {limit} 个字符",
+    "id is empty": "编号为空",
+    "leave it out to have one generated": "省略即可自动生成",
+    "'{value}' is not a stage of {target}": "'{value}' 不是 {target} 的阶段",
+    "use one of: {stages}": "可用阶段:{stages}",
+    "a milestone has no unit (got '{unit}')": "里程碑没有单位(给出的是 '{unit}')",
+    "'{text}' is not a number": "'{text}' 不是数字",
+    "'{text}' has too many digits": "'{text}' 位数过多",
+    "write digits, e.g. 78000, 78,000 or 7.8万": "请写数字,例如 78000、78,000 或 7.8万",
+    "negative value {value} for {target}": "{target} 的数值为负:{value}",
+    "record what was achieved; fix a mistake with a correction": "请记录实际完成的数;更正错误请用 correct",
+    "unit '{unit}' does not convert to {target}'s unit '{target_unit}'": "单位 '{unit}' 无法换算为 {target} 的单位 '{target_unit}'",
+    "record in {target_unit} or a unit like it": "请用 {target_unit} 或可换算的单位记录",
+}
+
+
+def localize(text: str | None, lang: str) -> str:
+    """The text in ``lang``: a :class:`~edplan.errors.Msg` is looked up by its English template."""
+    if text is None:
+        return ""
+    if lang != "zh" or not isinstance(text, Msg):
+        return str(text)
+    template = MESSAGES_ZH.get(text.template)
+    if template is None:
+        return str(text)
+    return template.format(**{k: localize(v, lang) if isinstance(v, str) else v for k, v in text.args.items()})
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """One problem as one line: ``where: what; how to fix`` in the output language."""
+    text = localize(problem.message, lang)
+    if problem.hint:
+        text += ("；" if lang == "zh" else "; ") + localize(problem.hint, lang)
+    return f"{problem.where}: {text}" if problem.path is not None else text
