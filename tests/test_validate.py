@@ -8,13 +8,18 @@ problem, with the file's path written as ``{path}``. To add a case, drop in both
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edplan import planfile, yamlsafe
+from edplan.errors import Problem
+from edplan.render.problems import github_annotation
 from tests.conftest import ROOT, SMALL_PLAN, run, write
 
 PLANS = Path(__file__).parent / "plans"
@@ -150,3 +155,128 @@ def test_the_2006_plan_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     r = run("validate", "plans/2006.yaml")
     assert (r.code, r.out) == (0, ""), r.out
     assert re.fullmatch(valid_line("plans/2006.yaml"), r.err.splitlines()[0])
+
+
+# --- output formats: text (default), github, json --------------------------------------------------
+
+
+def test_github_format_annotates_each_problem_at_its_file_and_line() -> None:
+    plan = PLANS / "invalid" / "unknown-nested-field.yaml"
+    r = run("validate", "--format", "github", plan)
+    assert r.code == 1
+    assert r.out.splitlines() == [
+        f"::error file={plan},line=5,col=3,title=edplan validate::plan: missing 'period.end'; add 'end:'",
+        f"::error file={plan},line=6,col=3,title=edplan validate::"
+        "plan: unknown field 'period.ends'; did you mean 'end'?",
+        f"::error file={plan},line=8,col=3,title=edplan validate::"
+        "plan: unknown field 'settings.schedules'; did you mean 'schedule'?",
+        f"::error file={plan},line=21,col=15,title=edplan validate::"
+        "target t01-a: unknown field 'schedule.dew'; did you mean 'due'?",
+    ]
+    # GitHub shows only the first annotations of a step: the log keeps the whole text report.
+    assert r.err.splitlines() == [*expected_lines(plan), "4 problem(s) found"]
+
+
+def test_github_format_escapes_what_the_runner_would_read_as_syntax(tmp_path: Path) -> None:
+    plan = PLANS / "invalid" / "growth-disagrees.yaml"
+    odd = tmp_path / "a,b:c.yaml"
+    odd.write_bytes(plan.read_bytes())
+    r = run("validate", "-f", "github", odd)
+    escaped_path = str(odd).replace(":", "%3A").replace(",", "%2C")
+    assert r.out == (
+        f"::error file={escaped_path},line=20,col=21,title=edplan validate::target t01-postgrad: growth 12%25 does "
+        "not agree with baseline 5921 and value 6460 (they imply 9.10%25); correct the baseline, the value or the "
+        "growth figure\n"
+    )
+    assert r.code == 1
+
+
+def test_github_format_on_a_valid_plan_prints_no_annotation() -> None:
+    plan = PLANS / "valid" / "minimal.yaml"
+    r = run("validate", "--format", "github", plan)
+    assert (r.code, r.out) == (0, "")
+    assert re.fullmatch(valid_line(plan) + "\n", r.err)
+
+
+def test_json_format_lists_files_and_problems() -> None:
+    bad, good = PLANS / "invalid" / "schema-and-checks.yaml", PLANS / "valid" / "minimal.yaml"
+    r = run("validate", "--format", "json", bad, good)
+    assert (r.code, r.err) == (1, "")
+    data = json.loads(r.out)
+    assert data["valid"] is False
+    assert data["files"] == [
+        {"path": str(bad), "kind": "plan", "valid": False, "counts": None},
+        {"path": str(good), "kind": "plan", "valid": True, "counts": {"sections": 1, "tasks": 1, "targets": 1}},
+    ]
+    assert data["problems"][:2] == [
+        {
+            "path": str(bad),
+            "line": 17,
+            "column": 20,
+            "field": "value",
+            "message": "target t01-a: 'value' must be a finite number, got 'lots'",
+            "hint": None,
+        },
+        {
+            "path": str(bad),
+            "line": 24,
+            "column": 29,
+            "field": "schedule.due",
+            "message": "target t01-b: due date 2005-12-31 is outside the plan period 2006-01-01 – 2006-12-31",
+            "hint": "use a date inside the period",
+        },
+    ]
+    # Each problem is the same one the text format prints.
+    texts = [
+        f"{p['path']}:{p['line']}:{p['column']}: {p['message']}" + (f"; {p['hint']}" if p["hint"] else "")
+        for p in data["problems"]
+    ]
+    assert texts == expected_lines(bad)
+
+
+def test_json_format_on_valid_plans_exits_0() -> None:
+    r = run("validate", "--format", "json", PLANS / "valid" / "minimal.yaml")
+    assert (r.code, r.err) == (0, "")
+    assert json.loads(r.out)["valid"] is True
+    assert json.loads(r.out)["problems"] == []
+
+
+def test_json_keys_stay_english_in_chinese() -> None:
+    bad = PLANS / "invalid" / "missing-required.yaml"
+    r = run("--lang", "zh", "validate", "--format", "json", bad)
+    data = json.loads(r.out)
+    assert list(data) == ["valid", "files", "problems"]
+    assert list(data["problems"][0]) == ["path", "line", "column", "field", "message", "hint"]
+    assert data["files"][0]["kind"] == "plan"
+
+
+def test_formats_share_the_could_not_run_exit(tmp_path: Path) -> None:
+    missing = tmp_path / "plan.yaml"
+    for fmt in ("text", "github", "json"):
+        r = run("validate", "--format", fmt, missing)
+        assert (r.code, r.out) == (2, ""), fmt
+        assert r.err == f"{missing}: plan file not found; give an existing plan file\n"
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    r = run("validate", "--format", "xml", PLANS / "valid" / "minimal.yaml")
+    assert r.code == 2
+    assert r.out == ""
+
+
+def _unescape(text: str) -> str:
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+
+
+@given(
+    message=st.text(st.characters(codec="utf-8"), min_size=1, max_size=40),
+    path=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=20),
+)
+def test_annotations_are_one_line_that_reads_back_as_written(message: str, path: str) -> None:
+    line = github_annotation(Problem(message, path=path, line=3, column=4), "en")
+    assert "\n" not in line and "\r" not in line
+    head, _, data = line.partition("::")[2].partition("::")
+    assert _unescape(data) == message
+    props = dict(p.split("=", 1) for p in head.removeprefix("error ").split(","))
+    assert _unescape(props["file"]) == path
+    assert (props["line"], props["col"]) == ("3", "4")

@@ -387,7 +387,7 @@ def _from_pydantic(path: str, raw: Any, err: Any) -> Problem:
             known = sorted(owner.model_fields) if owner is not None else []
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "remove it or check its spelling"
-        return Problem(f"{context}: {what}", path=path, line=line, column=col, field=name, hint=hint)
+        return Problem(f"{context}: {what}", path=path, line=line, column=col, field=fieldname, hint=hint)
     if kind == "missing":
         hint = f"add '{loc[-1]}:'"
         return Problem(
@@ -447,4 +447,5 @@ def _show(value: Any) -> str:
 
 def _from_finding(path: str, raw: Any, finding: Finding) -> Problem:
     line, col = locate(raw, finding.loc)
-    return Problem(finding.message, path=path, line=line, column=col, field=str(finding.loc[-1]), hint=finding.hint)
+    fieldname = describe(raw, finding.loc)[1]
+    return Problem(finding.message, path=path, line=line, column=col, field=fieldname or None, hint=finding.hint)

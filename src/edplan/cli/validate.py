@@ -1,7 +1,8 @@
-"""``edplan validate``: check plan files (and their logs); one line per problem; exit 1 if any."""
+"""``edplan validate``: check plan files (and their logs); every problem as text, GitHub annotations or JSON."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,26 +12,54 @@ from edplan.cli.app import command, state
 from edplan.errors import EXIT_OK, EXIT_PROBLEMS
 
 
+class Format(StrEnum):
+    text = "text"
+    github = "github"
+    json = "json"
+
+
 @command("validate")
 def validate(
     files: Annotated[
         list[Path] | None,
         typer.Argument(help="Plan files (.yaml) or progress logs (.progress.jsonl); default: the --plan file."),
     ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: path:line:column: message; github: ::error annotations for GitHub Actions; json: for scripts.",
+        ),
+    ] = Format.text,
 ) -> None:
     """Check plan files and progress logs; print every problem as path:line:column: message.
 
     Exit 0 when everything is valid, 1 when problems were found, 2 when a file cannot be read.
     """
-    from edplan.render.words import problem_text, word
+    from edplan.render.problems import github_annotation, text_lines, validation_data
+    from edplan.render.words import word
     from edplan.validation import validate_paths
 
     lang = state.language
     results = validate_paths(list(files or [state.plan]), log=state.log if not files else None)
     problems = [p for r in results for p in r.problems]
+    if fmt is Format.json:
+        import json
+
+        typer.echo(json.dumps(validation_data(results, lang), ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_PROBLEMS if problems else EXIT_OK)
     for result in results:
-        for problem in result.problems:
-            typer.echo(problem_text(problem, lang))
+        if fmt is Format.github:
+            # Annotations for the pull request on stdout; the full report on stderr for the log
+            # (GitHub shows only the first few annotations of a step).
+            for problem in result.problems:
+                typer.echo(github_annotation(problem, lang))
+            for line in text_lines(result.problems, lang):
+                typer.echo(line, err=True)
+        else:
+            for line in text_lines(result.problems, lang):
+                typer.echo(line)
         if not result.problems:
             key = "plan.valid" if result.kind == "plan" else "log.valid"
             typer.echo(word(key, lang, path=result.path, **result.counts), err=True)
