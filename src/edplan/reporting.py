@@ -1,15 +1,26 @@
-"""``edplan status``: load the plan and the log, compute the report as of a date."""
+"""The core calls behind ``status``, ``show`` and ``report``: load plan and log, compute, narrow.
+
+Options arrive as the user typed them; every wrong one is reported (all of them, not the first)
+as a :class:`~edplan.errors.UsageError` naming the option and saying what would be right.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from edplan.entries import parse_date
-from edplan.errors import Problem, UsageError
+from edplan.entries import Entry, parse_date, suggest_ids
+from edplan.errors import Problem, UsageError, msg
+from edplan.model import Plan
 from edplan.planfile import require_plan
 from edplan.progress import read_log
-from edplan.status import Report, compute, default_as_of, select
+from edplan.status import SORT_KEYS, STATUS_ORDER, Filters, Report, Status, TargetStatus, compute, default_as_of, narrow
+
+STATUS_CODES = (*(s.value for s in STATUS_ORDER), "stale")
+DEFAULT_SINCE_DAYS = 30
 
 
 def parse_as_of(text: str | None, option: str = "--as-of") -> dt.date | None:
@@ -17,24 +28,230 @@ def parse_as_of(text: str | None, option: str = "--as-of") -> dt.date | None:
         return None
     when = parse_date(text)
     if when is None:
-        raise UsageError(Problem(f"{option}: '{text}' is not a date", hint="write it as YYYY-MM-DD"))
+        raise UsageError(
+            Problem(
+                msg("{option}: '{text}' is not a date", option=option, text=text), hint=msg("write it as YYYY-MM-DD")
+            )
+        )
     return when
 
 
-def build_status(
-    plan_path: Path, log_path: Path, as_of: dt.date | None, today: dt.date, section: int | None = None
-) -> Report:
-    """The report, with log problems turned into warnings (status works on the intact part)."""
-    plan = require_plan(plan_path)
-    numbers = [s.number for s in plan.sections]
-    if section is not None and section not in numbers:
-        raise UsageError(
-            Problem(f"--section: there is no section {section}", hint=f"sections are {min(numbers)}–{max(numbers)}")
+def parse_statuses(text: str | None, option: str) -> tuple[frozenset[str], list[Problem]]:
+    """``lagging,at-risk`` → {"lagging", "at_risk"}; unknown words become problems."""
+    if text is None:
+        return frozenset(), []
+    found: set[str] = set()
+    problems: list[Problem] = []
+    for part in text.split(","):
+        code = part.strip().lower().replace("-", "_").replace(" ", "_")
+        if not code:
+            continue
+        if code in STATUS_CODES:
+            found.add(code)
+        else:
+            problems.append(
+                Problem(
+                    msg("{option}: unknown status '{value}'", option=option, value=part.strip()),
+                    hint=msg("use one or more of: {codes}", codes=",".join(STATUS_CODES)),
+                )
+            )
+    if not found and not problems:
+        problems.append(
+            Problem(
+                msg("{option}: no status given", option=option),
+                hint=msg("use one or more of: {codes}", codes=",".join(STATUS_CODES)),
+            )
         )
+    return frozenset(found), problems
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    """``status`` options as typed (None: not given)."""
+
+    section: int | None = None
+    task: int | None = None
+    status: str | None = None
+    owner: str | None = None
+    grep: str | None = None
+    sort: str | None = None
+    fail_on: str | None = None
+
+
+def _filters(plan: Plan, options: StatusOptions) -> tuple[Filters, frozenset[str], list[Problem]]:
+    problems: list[Problem] = []
+    numbers = [s.number for s in plan.sections]
+    if options.section is not None and options.section not in numbers:
+        problems.append(
+            Problem(
+                msg("--section: there is no section {n}", n=options.section),
+                hint=msg("sections are {first}–{last}", first=min(numbers), last=max(numbers)),
+            )
+        )
+    tasks = [t.number for s in plan.sections for t in s.tasks]
+    if options.task is not None and options.task not in tasks:
+        problems.append(
+            Problem(
+                msg("--task: there is no task {n}", n=options.task),
+                hint=msg("tasks are {first}–{last}", first=min(tasks), last=max(tasks)),
+            )
+        )
+    elif options.task is not None and options.section is not None and options.section in numbers:
+        section = next(s for s in plan.sections if s.number == options.section)
+        if options.task not in [t.number for t in section.tasks]:
+            problems.append(Problem(msg("--task: task {n} is not in section {s}", n=options.task, s=options.section)))
+    statuses, found = parse_statuses(options.status, "--status")
+    problems += found
+    fail_on, found = parse_statuses(options.fail_on, "--fail-on")
+    problems += found
+    owner = options.owner.strip() if options.owner is not None else None
+    if owner is not None:
+        units = plan_units(plan)
+        if owner not in units:
+            close = difflib.get_close_matches(owner, units, n=3, cutoff=0.3)
+            if not units:
+                hint = msg("this plan names no units (lead / support)")
+            elif close:
+                hint = msg("did you mean {options}?", options=", ".join(close))
+            else:
+                hint = msg("units named in the plan: {units}", units=", ".join(units))
+            problems.append(Problem(msg("--owner: no target names the unit '{unit}'", unit=owner), hint=hint))
+    sort = options.sort.strip().lower() if options.sort is not None else None
+    if sort is not None and sort not in SORT_KEYS:
+        problems.append(
+            Problem(
+                msg("--sort: cannot sort by '{key}'", key=options.sort),
+                hint=msg("use one of: {keys}", keys=", ".join(SORT_KEYS)),
+            )
+        )
+    grep = options.grep.strip() if options.grep is not None else None
+    filters = Filters(options.section, options.task, statuses, owner, grep or None, sort)
+    return filters, fail_on, problems
+
+
+def plan_units(plan: Plan) -> list[str]:
+    """Every unit the plan names as lead or support, in order of appearance."""
+    units: dict[str, None] = {}
+    for _, task, target in plan.targets():
+        for unit in (task.lead, *task.support, target.lead, *target.support):
+            if unit:
+                units.setdefault(unit, None)
+    return list(units)
+
+
+@dataclass
+class StatusResult:
+    report: Report
+    failing: list[TargetStatus] = field(default_factory=list)  # rows that match --fail-on
+
+
+def build_status(
+    plan_path: Path,
+    log_path: Path,
+    as_of: dt.date | None,
+    today: dt.date,
+    options: StatusOptions | None = None,
+) -> StatusResult:
+    """The report, narrowed and sorted; log problems become warnings (status works on the intact part)."""
+    options = options or StatusOptions()
+    plan = require_plan(plan_path)
+    filters, fail_on, problems = _filters(plan, options)
+    if problems:
+        raise UsageError(problems)
+    read = read_log(log_path)
+    report = narrow(compute(plan, read.entries, as_of or default_as_of(plan, today)), filters)
+    report.warnings[:0] = [str(p) for p in read.problems]
+    failing = [r for r in report.rows if r.status.value in fail_on or ("stale" in fail_on and r.stale)]
+    return StatusResult(report, failing)
+
+
+# --- show ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Story:
+    """One entry as ``show`` tells it: the entry, and what happened to it afterwards, if anything."""
+
+    entry: Entry
+    corrections: tuple[Any, ...] = ()
+
+
+@dataclass
+class ShowResult:
+    row: TargetStatus
+    report: Report
+    stories: list[Story]
+    section_title: str
+    task_title: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_show(plan_path: Path, log_path: Path, target_id: str, as_of: dt.date | None, today: dt.date) -> ShowResult:
+    """One target's row as of the date, with every entry recorded for it up to then."""
+    plan = require_plan(plan_path)
+    found = plan.find_target(target_id.strip())
+    if found is None:
+        raise UsageError(
+            Problem(
+                msg("TARGET: unknown target '{target}'", target=target_id), hint=suggest_ids(plan, target_id.strip())
+            )
+        )
+    section, task, target = found
     read = read_log(log_path)
     when = as_of or default_as_of(plan, today)
     report = compute(plan, read.entries, when)
-    if section is not None:
-        report = select(report, section)
-    report.warnings[:0] = [str(p) for p in read.problems]
-    return report
+    row = next(r for r in report.rows if r.target.id == target.id)
+    stories = [Story(e) for e in read.entries if e.target == target.id and e.date <= when]
+    stories.sort(key=lambda s: (s.entry.date, s.entry.line))
+    warnings = [str(p) for p in read.problems] + [w for w in report.warnings if target.id in w]
+    return ShowResult(row, report, stories, section.title, task.title, warnings)
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    row: TargetStatus
+    before: Status
+
+
+@dataclass
+class Meeting:
+    """What ``edplan report`` shows: the status now, and what changed since a date."""
+
+    report: Report
+    since: dt.date
+    recorded: list[tuple[Entry, TargetStatus]]  # entries dated after ``since``, up to the as-of date
+    changes: list[Change]  # targets whose status is not what it was on ``since``
+    attention: list[TargetStatus]  # overdue, lagging and at-risk targets, worst first
+
+
+def build_meeting(
+    plan_path: Path, log_path: Path, as_of: dt.date | None, since: dt.date | None, today: dt.date
+) -> Meeting:
+    plan = require_plan(plan_path)
+    when = as_of or default_as_of(plan, today)
+    start = since if since is not None else when - dt.timedelta(days=DEFAULT_SINCE_DAYS)
+    if start >= when:
+        raise UsageError(
+            Problem(
+                msg(
+                    "--since: {since} is not before the report date {as_of}",
+                    since=start.isoformat(),
+                    as_of=when.isoformat(),
+                ),
+                hint=msg("give an earlier date, e.g. the last meeting's"),
+            )
+        )
+    read = read_log(log_path)
+    now = compute(plan, read.entries, when)
+    now.warnings[:0] = [str(p) for p in read.problems]
+    then = compute(plan, read.entries, start)
+    by_id = {r.target.id: r for r in now.rows}
+    recorded = [(e, by_id[e.target]) for e in read.entries if start < e.date <= when and e.target in by_id]
+    recorded.sort(key=lambda pair: (pair[0].date, pair[0].line))
+    changes = [Change(r, b.status) for r, b in zip(now.rows, then.rows, strict=True) if r.status is not b.status]
+    worst = (Status.overdue, Status.lagging, Status.at_risk)
+    attention = [r for s in worst for r in now.rows if r.status is s]
+    return Meeting(now, start, recorded, changes, attention)

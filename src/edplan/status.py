@@ -1,25 +1,42 @@
-"""The status engine: (plan, entries, as-of date) → report rows, rollups and forecasts.
+"""The status engine: (plan, entries, as-of date) → report rows, rollups, forecasts, filters.
 
 Pure: no I/O, no clock, no rendering. Every verdict carries the figures that explain it (expected,
-actual, gap, pace, days since the last report) so that each renderer can say *why* without doing
-arithmetic of its own.
+actual, gap, pace, days since the last report) and a ``reason`` code, so that each renderer can say
+*why* without doing arithmetic of its own.
 
-Rules, in order (documented in the README):
-  achieved  the figure is met (for "approximately": within the tolerance band)
-  not_due   nothing is expected yet (before a due date or a schedule's start)
-  overdue   the due date has passed and the figure is not met
-  no_data   nothing recorded yet
-  at_risk / lagging  actual below ``at_risk_below`` / ``lagging_below`` of what the schedule expects
-  on_track  otherwise
+Rules, first match wins (the README has them as a table):
+
+  at_least / approximately / milestone
+    achieved  the figure is met (approximately: inside the tolerance band)
+    not_due   nothing is expected yet (before a due date or a schedule's start)
+    overdue   the due date has come (at the end of it) and the figure is not met
+    no_data   nothing recorded yet
+    at_risk   approximately only: above the band ("about N" overshot)
+    lagging / at_risk  actual below ``lagging_below`` / ``at_risk_below`` of what the schedule expects
+    on_track  otherwise
+  stable (保持稳定): the band is around the baseline, or around the figure when there is none
+    achieved  inside the band when the due date has come
+    not_due, overdue (outside the band at the due date), no_data as above
+    on_track inside the band, at_risk outside it by less than its width, lagging beyond
+  at_most (a ceiling)
+    overdue / lagging  the ceiling is broken (after / before the due date)
+    achieved  under the ceiling when the due date has come
+    not_due, overdue, no_data as above
+    cumulative: at_risk / lagging when spending runs ahead of the schedule by the same margins
+    (actual × at_risk_below > expected), on_track otherwise
+
+"Recording more progress never makes a status worse" holds for at_least targets of every kind and
+for milestones; for approximately targets it holds up to the top of the band (overshooting "about
+N" is at risk on purpose); it does not apply to stable and at_most targets, where more is not better.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 
 from edplan.entries import Entry, amount
@@ -29,6 +46,8 @@ from edplan.units import UnitError
 ZERO = Decimal(0)
 ONE = Decimal(1)
 DAYS_PER_MONTH = Decimal("30.4375")
+# A forecast date further out than this is not a date anyone plans by: "not at current pace".
+FORECAST_HORIZON_DAYS = 3650
 
 
 class Status(StrEnum):
@@ -52,6 +71,33 @@ STATUS_ORDER = (
     Status.achieved,
 )
 
+# How good a verdict is, for "more progress never makes it worse": no_data and not_due are not
+# judgements of progress, so they sit outside this ranking.
+RANK: dict[Status, int] = {
+    Status.overdue: 0,
+    Status.lagging: 1,
+    Status.at_risk: 2,
+    Status.on_track: 3,
+    Status.achieved: 4,
+}
+
+
+class Reason(StrEnum):
+    """What decided the verdict; renderers turn it into the first words of ``why``."""
+
+    met = "met"
+    in_band = "in_band"
+    above_band = "above_band"
+    outside_band = "outside_band"
+    under_ceiling = "under_ceiling"
+    over_ceiling = "over_ceiling"
+    ahead_of_ceiling_pace = "ahead_of_ceiling_pace"
+    not_due = "not_due"
+    past_due = "past_due"
+    no_data = "no_data"
+    behind_pace = "behind_pace"
+    on_pace = "on_pace"
+
 
 @dataclass(frozen=True, slots=True)
 class Point:
@@ -65,23 +111,33 @@ class TargetStatus:
     task: int
     target: Target
     status: Status
+    reason: Reason
     actual: Decimal | None
     expected: Decimal
     progress: Decimal | None  # actual ÷ target figure
     gap: Decimal | None  # actual − expected, in the target's unit (negative: behind)
-    remaining: Decimal | None  # still to go to meet the figure
+    remaining: Decimal | None  # still to go to meet the figure (at_least, approximately)
     rate_needed: Decimal | None  # per month, to meet the figure by its due date
-    days_ahead: int | None  # at the current figure: + ahead of schedule, − behind
+    days_ahead: int | None  # where the actual stands on the schedule: + ahead, − behind
     due: dt.date  # when the full figure is expected
+    schedule: Schedule  # the schedule in force (inherited target → task → section → plan)
+    schedule_from: str  # "target", "task", "section", "plan" or "default"
+    band: tuple[Decimal, Decimal] | None  # approximately / stable: the accepted range
     last_date: dt.date | None
     days_since_update: int | None
     stale: bool
     entries: int
-    forecast: Decimal | None
-    forecast_date: dt.date | None
+    forecast: Decimal | None  # projected value at the due date at the current pace
+    forecast_date: dt.date | None  # when the figure would be met at the current pace
     stage: str | None  # milestones: the stage reached
     expected_stage: str | None  # milestones: the last stage the schedule expects by now
+    lead: str | None  # 牵头单位 (the target's, else its task's)
+    support: tuple[str, ...]  # 配合单位 (the target's, else its task's)
     trend: tuple[Point, ...] = ()
+
+    def units(self) -> tuple[str, ...]:
+        """Every unit named on this target, lead first."""
+        return ((self.lead,) if self.lead else ()) + tuple(u for u in self.support if u != self.lead)
 
 
 @dataclass(frozen=True)
@@ -90,6 +146,7 @@ class Rollup:
     title: str
     counts: dict[Status, int]
     completion: Decimal  # weighted, 0..1
+    targets: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +158,8 @@ class Report:
     tasks: list[Rollup]
     total: Rollup
     warnings: list[str] = field(default_factory=list)
+    owners: list[Rollup] = field(default_factory=list)
+    flat: bool = False  # rows were sorted across sections: show one table, not one per section
 
 
 def default_as_of(plan: Plan, today: dt.date) -> dt.date:
@@ -108,11 +167,17 @@ def default_as_of(plan: Plan, today: dt.date) -> dt.date:
     return min(max(today, plan.period.start), plan.period.end)
 
 
-def effective_schedule(plan: Plan, section: Section, task: Task, target: Target) -> Schedule:
-    for schedule in (target.schedule, task.schedule, section.schedule, plan.settings.schedule):
+def effective_schedule(plan: Plan, section: Section, task: Task, target: Target) -> tuple[Schedule, str]:
+    levels = (
+        (target.schedule, "target"),
+        (task.schedule, "task"),
+        (section.schedule, "section"),
+        (plan.settings.schedule, "plan"),
+    )
+    for schedule, level in levels:
         if schedule is not None:
-            return schedule
-    return Schedule()
+            return schedule, level
+    return Schedule(), "default"
 
 
 def expected_fraction(plan: Plan, schedule: Schedule, when: dt.date) -> Decimal:
@@ -144,9 +209,29 @@ def expected_fraction(plan: Plan, schedule: Schedule, when: dt.date) -> Decimal:
 def due_date(plan: Plan, schedule: Schedule) -> dt.date:
     if schedule.due is not None:
         return schedule.due
-    if schedule.checkpoints and schedule.checkpoints[-1].percent >= 100:
-        return schedule.checkpoints[-1].by
+    if schedule.checkpoints:
+        full = [cp.by for cp in schedule.checkpoints if cp.percent >= 100]
+        if full:
+            return full[0]
+        return plan.period.end
     return schedule.end or plan.period.end
+
+
+def band_of(target: Target, settings: Settings) -> tuple[Decimal, Decimal] | None:
+    """The accepted range of an approximately or stable target (stable: around its baseline if it has one)."""
+    if target.direction not in (Direction.approximately, Direction.stable) or target.value is None:
+        return None
+    tolerance = target.tolerance if target.tolerance is not None else settings.tolerance
+    center = target.baseline if target.direction is Direction.stable and target.baseline is not None else target.value
+    width = abs(center) * tolerance
+    return center - width, center + width
+
+
+def owners_of(task: Task, target: Target) -> tuple[str | None, tuple[str, ...]]:
+    """Lead and supporting units: the target's own, else its task's (like schedules, the nearest wins)."""
+    lead = target.lead or task.lead
+    support = tuple(target.support) if target.support else tuple(task.support)
+    return lead, support
 
 
 def compute(plan: Plan, entries: Iterable[Entry], as_of: dt.date) -> Report:
@@ -163,54 +248,65 @@ def compute(plan: Plan, entries: Iterable[Entry], as_of: dt.date) -> Report:
     ]
     rows: list[TargetStatus] = []
     for section, task, target in plan.targets():
-        row, problem = _target_status(plan, section, task, target, by_target.get(target.id, []), as_of)
+        row, problem = target_status(plan, section, task, target, by_target.get(target.id, []), as_of)
         rows.append(row)
         if problem:
             warnings.append(problem)
+    return _assemble(plan, as_of, rows, warnings)
+
+
+def _assemble(plan: Plan, as_of: dt.date, rows: list[TargetStatus], warnings: list[str], flat: bool = False) -> Report:
     section_rollups, task_rollups, total = rollups(plan, rows)
-    return Report(plan, as_of, rows, section_rollups, task_rollups, total, warnings)
+    return Report(plan, as_of, rows, section_rollups, task_rollups, total, warnings, owner_rollups(rows), flat)
 
 
-def _target_status(
+def target_status(
     plan: Plan, section: Section, task: Task, target: Target, entries: list[Entry], as_of: dt.date
 ) -> tuple[TargetStatus, str | None]:
+    """One target's row; the second value is a warning about entries that could not be used."""
     settings = plan.settings
-    schedule = effective_schedule(plan, section, task, target)
+    schedule, schedule_from = effective_schedule(plan, section, task, target)
     due = due_date(plan, schedule)
     figure = _figure(target)
+    band = band_of(target, settings)
     fraction = expected_fraction(plan, schedule, as_of)
-    expected = figure * fraction
+    expected = _expected(target, figure, band, fraction)
     trend, skipped = _trend(target, entries)
     problem = f"{skipped} entries for {target.id} in a unit that does not convert were left out" if skipped else None
     actual = trend[-1].value if trend else None
     last_date = max((e.date for e in entries), default=None)
-    tolerance = target.tolerance if target.tolerance is not None else settings.tolerance
 
-    status = _classify(target, figure, actual, expected, fraction, as_of, due, tolerance, settings)
+    status, reason = _classify(target, figure, band, actual, expected, fraction, as_of >= due, settings)
     progress = actual / figure if actual is not None and figure else None
     gap = actual - expected if actual is not None else None
-    remaining = max(figure - actual, ZERO) if actual is not None else figure
+    grows = target.direction in (Direction.at_least, Direction.approximately)
+    remaining = (max(figure - actual, ZERO) if actual is not None else figure) if grows else None
     days_left = (due - as_of).days
     rate_needed = None
-    if remaining and days_left > 0 and target.direction is not Direction.at_most:
+    if remaining and days_left > 0 and target.kind is not Kind.milestone:
         rate_needed = remaining / (Decimal(days_left) / DAYS_PER_MONTH)
     days_ahead = None
-    if actual is not None and target.direction in (Direction.at_least, Direction.approximately) and figure:
+    # A due date is a step, not a pace: "days ahead" only means something on a linear or checkpoint schedule.
+    if actual is not None and grows and figure > 0 and schedule.due is None:
         days_ahead = (_date_expecting(plan, schedule, actual / figure) - as_of).days
     since = (as_of - last_date).days if last_date else None
-    stale = since is not None and since > settings.stale_after_days and status is not Status.achieved
-    forecast, forecast_date = _forecast(plan, target, figure, trend, as_of)
+    # Stale is about reports that are owed: not for a target already met, nor one with nothing expected yet.
+    stale = since is not None and since > settings.stale_after_days and status not in (Status.achieved, Status.not_due)
+    threshold = band[0] if band is not None and target.direction is Direction.approximately else figure
+    forecast, forecast_date = _forecast(plan, schedule, target, threshold, trend, as_of, due)
     stage = expected_stage = None
     if target.kind is Kind.milestone:
         stages = target.stage_list
         stage = stages[int(actual) - 1] if actual is not None else None
         reached = int(expected)  # whole stages expected by now
         expected_stage = stages[reached - 1] if reached >= 1 else None
+    lead, support = owners_of(task, target)
     return TargetStatus(
         section=section.number,
         task=task.number,
         target=target,
         status=status,
+        reason=reason,
         actual=actual,
         expected=expected,
         progress=progress,
@@ -219,6 +315,9 @@ def _target_status(
         rate_needed=rate_needed,
         days_ahead=days_ahead,
         due=due,
+        schedule=schedule,
+        schedule_from=schedule_from,
+        band=band,
         last_date=last_date,
         days_since_update=since,
         stale=stale,
@@ -227,6 +326,8 @@ def _target_status(
         forecast_date=forecast_date,
         stage=stage,
         expected_stage=expected_stage,
+        lead=lead,
+        support=support,
         trend=tuple(trend),
     ), problem
 
@@ -235,6 +336,17 @@ def _figure(target: Target) -> Decimal:
     if target.kind is Kind.milestone:
         return Decimal(len(target.stage_list))
     return target.value if target.value is not None else ZERO
+
+
+def _expected(target: Target, figure: Decimal, band: tuple[Decimal, Decimal] | None, fraction: Decimal) -> Decimal:
+    """What the schedule expects by now, in the target's unit."""
+    if fraction == 0:
+        return ZERO
+    if target.direction is Direction.stable and band is not None:
+        return (band[0] + band[1]) / 2  # a level to hold, not to build up to
+    if target.direction is Direction.at_most and target.kind is not Kind.cumulative:
+        return figure  # a ceiling on a reading holds all along
+    return figure * fraction
 
 
 def _trend(target: Target, entries: list[Entry]) -> tuple[list[Point], int]:
@@ -257,55 +369,78 @@ def _trend(target: Target, entries: list[Entry]) -> tuple[list[Point], int]:
     return points, skipped
 
 
-def _classify(
-    target: Target,
-    figure: Decimal,
-    actual: Decimal | None,
-    expected: Decimal,
-    fraction: Decimal,
-    as_of: dt.date,
-    due: dt.date,
-    tolerance: Decimal,
-    settings: Settings,
-) -> Status:
-    direction = target.direction
-    band = figure * tolerance
-    if actual is not None:
-        if direction is Direction.at_least and actual >= figure:
-            return Status.achieved
-        if direction is Direction.approximately and figure - band <= actual <= figure + band:
-            return Status.achieved
-        if direction is Direction.stable and as_of >= due and abs(actual - figure) <= band:
-            return Status.achieved
-        if direction is Direction.at_most and as_of >= due and actual <= figure:
-            return Status.achieved
-    if direction is Direction.at_most:
-        if actual is None:
-            return Status.no_data
-        if actual > figure:
-            return Status.lagging  # the ceiling is already broken
-        return Status.on_track
-    if fraction == 0:
-        return Status.not_due
-    if as_of > due:
-        return Status.overdue
-    if actual is None:
-        return Status.no_data
-    if direction is Direction.stable:
-        off = abs(actual - figure)
-        if off <= band:
-            return Status.on_track
-        return Status.at_risk if off <= 2 * band else Status.lagging
-    if direction is Direction.approximately and actual > figure + band:
-        return Status.at_risk  # well above "about N" is off target too
-    if expected == 0:
-        return Status.on_track
-    ratio = actual / expected
+def _pace(ratio: Decimal, settings: Settings) -> Status:
     if ratio < settings.lagging_below:
         return Status.lagging
     if ratio < settings.at_risk_below:
         return Status.at_risk
     return Status.on_track
+
+
+def _classify(
+    target: Target,
+    figure: Decimal,
+    band: tuple[Decimal, Decimal] | None,
+    actual: Decimal | None,
+    expected: Decimal,
+    fraction: Decimal,
+    closed: bool,  # the end of the due date has come: what is not met now is missed
+    settings: Settings,
+) -> tuple[Status, Reason]:
+    direction = target.direction
+    if direction is Direction.at_most:
+        return _classify_ceiling(target, figure, actual, expected, fraction, closed, settings)
+    inside = actual is not None and band is not None and band[0] <= actual <= band[1]
+    if actual is not None:
+        if direction is Direction.at_least and actual >= figure:
+            return Status.achieved, Reason.met
+        if direction is Direction.approximately and inside:
+            return Status.achieved, Reason.in_band
+        if direction is Direction.stable and inside and closed:
+            return Status.achieved, Reason.in_band
+    if fraction == 0:
+        return Status.not_due, Reason.not_due
+    if closed:
+        return Status.overdue, (Reason.no_data if actual is None else Reason.past_due)
+    if actual is None:
+        return Status.no_data, Reason.no_data
+    if direction is Direction.stable and band is not None:
+        if inside:
+            return Status.on_track, Reason.in_band
+        width = band[1] - band[0]
+        off = band[0] - actual if actual < band[0] else actual - band[1]
+        return (Status.at_risk if off <= width else Status.lagging), Reason.outside_band
+    if band is not None and actual > band[1]:
+        return Status.at_risk, Reason.above_band  # well above "about N" is off target too
+    if expected == 0:
+        return Status.on_track, Reason.on_pace
+    status = _pace(actual / expected, settings)
+    return status, (Reason.on_pace if status is Status.on_track else Reason.behind_pace)
+
+
+def _classify_ceiling(
+    target: Target,
+    figure: Decimal,
+    actual: Decimal | None,
+    expected: Decimal,
+    fraction: Decimal,
+    closed: bool,
+    settings: Settings,
+) -> tuple[Status, Reason]:
+    if actual is not None and actual > figure:
+        return (Status.overdue if closed else Status.lagging), Reason.over_ceiling
+    if actual is not None and closed:
+        return Status.achieved, Reason.under_ceiling
+    if fraction == 0:
+        return Status.not_due, Reason.not_due
+    if actual is None:
+        return (Status.overdue if closed else Status.no_data), Reason.no_data
+    if target.kind is Kind.cumulative and expected > 0:
+        # Spending ahead of the schedule heads for the ceiling: the same margins, mirrored.
+        status = _pace(expected / actual, settings) if actual > 0 else Status.on_track
+        if status is not Status.on_track:
+            return status, Reason.ahead_of_ceiling_pace
+    return Status.on_track, Reason.under_ceiling
 
 
 def _date_expecting(plan: Plan, schedule: Schedule, share: Decimal) -> dt.date:
@@ -325,30 +460,44 @@ def _date_expecting(plan: Plan, schedule: Schedule, share: Decimal) -> dt.date:
 
 
 def _forecast(
-    plan: Plan, target: Target, figure: Decimal, trend: list[Point], as_of: dt.date
+    plan: Plan,
+    schedule: Schedule,
+    target: Target,
+    threshold: Decimal,
+    trend: list[Point],
+    as_of: dt.date,
+    due: dt.date,
 ) -> tuple[Decimal | None, dt.date | None]:
-    """Projected value at the period's end, and the date the figure would be met, at the current pace."""
+    """The value projected for the due date at the current pace, and when ``threshold`` would be met.
+
+    Cumulative: the pace since the schedule began. Level: the change from the first reading to the
+    last, spread over the days since the first. Milestones have no pace; stable and at_most targets
+    are not "met" on a date, so they get a projection but no date.
+    """
     if not trend or target.kind is Kind.milestone:
         return None, None
-    end = plan.period.end
     last = trend[-1]
+    dated = target.direction in (Direction.at_least, Direction.approximately)
+    met = next((p.date for p in trend if p.value >= threshold), None) if dated and last.value >= threshold else None
     if target.kind is Kind.cumulative:
-        origin, base = plan.period.start - dt.timedelta(days=1), ZERO
+        begin = max(schedule.start or plan.period.start, plan.period.start)
+        origin, base = begin - dt.timedelta(days=1), ZERO
     elif len(trend) >= 2:
         origin, base = trend[0].date, trend[0].value
     else:
-        return last.value, (last.date if last.value >= figure else None)
+        return last.value, met
     elapsed = (as_of - origin).days
     if elapsed <= 0:
-        return last.value, None
+        return last.value, met
     per_day = (last.value - base) / Decimal(elapsed)
-    forecast = last.value + per_day * Decimal(max((end - as_of).days, 0))
-    if last.value >= figure:
-        met = next(p.date for p in trend if p.value >= figure)
+    forecast = last.value + per_day * Decimal(max((due - as_of).days, 0))
+    if met is not None or not dated:
         return forecast, met
     if per_day <= 0:
         return forecast, None
-    days = int(((figure - last.value) / per_day).to_integral_value(rounding="ROUND_CEILING"))
+    days = int(((threshold - last.value) / per_day).to_integral_value(rounding=ROUND_CEILING))
+    if days > FORECAST_HORIZON_DAYS:
+        return forecast, None
     return forecast, as_of + dt.timedelta(days=days)
 
 
@@ -357,6 +506,8 @@ def completion(row: TargetStatus) -> Decimal:
         return ZERO
     if row.target.direction is Direction.at_most:
         return ONE if row.status is Status.achieved else ZERO
+    if row.target.direction is Direction.stable:
+        return ONE if row.status in (Status.achieved, Status.on_track) else min(max(row.progress, ZERO), ONE)
     return min(max(row.progress, ZERO), ONE)
 
 
@@ -373,15 +524,34 @@ def rollups(plan: Plan, rows: list[TargetStatus]) -> tuple[list[Rollup], list[Ro
         section_rows: list[TargetStatus] = []
         for task in section.tasks:
             task_rows = by_task.get(task.number, [])
+            if not task_rows:
+                continue
             section_rows += task_rows
             done = _weighted([(r.target.weight, completion(r)) for r in task_rows])
-            task_rollups.append(Rollup(str(task.number), task.title, _counts(task_rows), done))
+            task_rollups.append(Rollup(str(task.number), task.title, _counts(task_rows), done, len(task_rows)))
             task_parts.append((task.weight, done))
+        if not section_rows:
+            continue
         done = _weighted(task_parts)
-        section_rollups.append(Rollup(str(section.number), section.title, _counts(section_rows), done))
+        section_rollups.append(
+            Rollup(str(section.number), section.title, _counts(section_rows), done, len(section_rows))
+        )
         section_parts.append((section.weight, done))
-    total = Rollup("plan", plan.title, _counts(rows), _weighted(section_parts))
+    total = Rollup("plan", plan.title, _counts(rows), _weighted(section_parts), len(rows))
     return section_rollups, task_rollups, total
+
+
+def owner_rollups(rows: list[TargetStatus]) -> list[Rollup]:
+    """One rollup per unit named as lead or support, in order of first appearance (key: the unit)."""
+    by_unit: dict[str, list[TargetStatus]] = {}
+    for row in rows:
+        for unit in row.units():
+            by_unit.setdefault(unit, []).append(row)
+    out = []
+    for unit, unit_rows in by_unit.items():
+        done = _weighted([(r.target.weight, completion(r)) for r in unit_rows])
+        out.append(Rollup(unit, unit, _counts(unit_rows), done, len(unit_rows)))
+    return out
 
 
 def _weighted(parts: list[tuple[Decimal, Decimal]]) -> Decimal:
@@ -398,9 +568,71 @@ def _counts(rows: list[TargetStatus]) -> dict[Status, int]:
     return counts
 
 
-def select(report: Report, section: int) -> Report:
-    """The report narrowed to one section (rollups recomputed for what is shown)."""
-    plan = report.plan.model_copy(update={"sections": [s for s in report.plan.sections if s.number == section]})
-    rows = [r for r in report.rows if r.section == section]
-    section_rollups, task_rollups, total = rollups(plan, rows)
-    return Report(plan, report.as_of, rows, section_rollups, task_rollups, total, report.warnings)
+# --- filters and sorting ---------------------------------------------------------------------------
+
+SORT_KEYS = ("id", "gap", "progress", "status")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What ``status`` narrows to. Every field is optional; all given ones must match."""
+
+    section: int | None = None
+    task: int | None = None
+    statuses: frozenset[str] = frozenset()  # status codes, and "stale"
+    owner: str | None = None
+    grep: str | None = None
+    sort: str | None = None  # one of SORT_KEYS
+
+    def matches(self, row: TargetStatus) -> bool:
+        if self.section is not None and row.section != self.section:
+            return False
+        if self.task is not None and row.task != self.task:
+            return False
+        if self.statuses and row.status.value not in self.statuses and not ("stale" in self.statuses and row.stale):
+            return False
+        if self.owner is not None and self.owner not in row.units():
+            return False
+        if self.grep:
+            needle = self.grep.casefold()
+            t = row.target
+            if not any(needle in text.casefold() for text in (t.id, t.name, t.source)):
+                return False
+        return True
+
+
+def narrow(report: Report, filters: Filters) -> Report:
+    """The report narrowed to the rows that match, in the requested order, rollups recomputed for them."""
+    rows = [r for r in report.rows if filters.matches(r)]
+    if filters.sort:
+        rows = sort_rows(rows, filters.sort)
+    if len(rows) == len(report.rows) and not filters.sort:
+        return report
+    tasks = {r.task for r in rows}
+    sections = []
+    for s in report.plan.sections:
+        kept = [t for t in s.tasks if t.number in tasks]
+        if kept:
+            sections.append(s.model_copy(update={"tasks": kept}))
+    plan = report.plan.model_copy(update={"sections": sections})
+    return _assemble(plan, report.as_of, rows, report.warnings, flat=bool(filters.sort))
+
+
+def sort_rows(rows: list[TargetStatus], key: str) -> list[TargetStatus]:
+    """``gap``: furthest behind first, as a share of the figure (gaps in different units do not compare);
+    ``progress``: least done first; ``status``: worst first; ``id``: by id. Rows without the figure go last."""
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    keys: dict[str, Callable[[TargetStatus], tuple[object, ...]]] = {
+        "id": lambda r: (r.target.id,),
+        "status": lambda r: (order[r.status], r.target.id),
+        "progress": lambda r: (r.progress is None, r.progress or ZERO, r.target.id),
+        "gap": lambda r: (_relative_gap(r) is None, _relative_gap(r) or ZERO, r.target.id),
+    }
+    return sorted(rows, key=keys[key])
+
+
+def _relative_gap(row: TargetStatus) -> Decimal | None:
+    figure = _figure(row.target)
+    if row.gap is None or not figure:
+        return None
+    return row.gap / abs(figure)

@@ -1,4 +1,4 @@
-"""``edplan status``: where every target stands, as a Rich table or JSON."""
+"""``edplan status``: where every target stands, in the format the meeting or the script needs."""
 
 from __future__ import annotations
 
@@ -8,11 +8,22 @@ from typing import Annotated
 import typer
 
 from edplan.cli.app import command, console, state
+from edplan.errors import EXIT_PROBLEMS
 
 
 class Format(StrEnum):
     table = "table"
+    markdown = "markdown"
+    github = "github"
+    plain = "plain"
+    csv = "csv"
     json = "json"
+
+
+class By(StrEnum):
+    section = "section"
+    task = "task"
+    owner = "owner"
 
 
 @command("status")
@@ -22,25 +33,76 @@ def status(
         typer.Option("--as-of", help="Status as it stood on this date (default: today, at most the plan's end)."),
     ] = None,
     section: Annotated[int | None, typer.Option("--section", help="Only this section (1 = 一).")] = None,
+    task: Annotated[int | None, typer.Option("--task", help="Only this task (its number in the document).")] = None,
+    status_filter: Annotated[
+        str | None,
+        typer.Option("--status", help="Only these statuses, comma-separated, e.g. lagging,at_risk (or stale)."),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only targets this unit leads or supports (牵头 / 配合单位).")
+    ] = None,
+    grep: Annotated[
+        str | None, typer.Option("--grep", help="Only targets whose id, name or source contain TEXT.")
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", help="gap (furthest behind first), progress (least done first), status or id."),
+    ] = None,
+    by: Annotated[
+        By | None, typer.Option("--by", help="Rollups per section or task; owner: one table per unit.")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="Exit 1 if any target shown has one of these statuses, e.g. lagging,overdue."),
+    ] = None,
 ) -> None:
-    """Show every target: actual against expected, progress, and a status (achieved, on track, at risk, lagging…)."""
+    """Show every target: actual against expected, progress, and a status (achieved, on track, at risk, lagging…).
+
+    Exit 0, or 1 when --fail-on matches; 2 when the plan or an option is wrong.
+    """
     import datetime as dt
 
-    from edplan.reporting import build_status, parse_as_of
+    from edplan.reporting import StatusOptions, build_status, parse_as_of
 
-    report = build_status(state.plan, state.log_path, parse_as_of(as_of), dt.date.today(), section)
+    options = StatusOptions(section, task, status_filter, owner, grep, sort, fail_on)
+    result = build_status(state.plan, state.log_path, parse_as_of(as_of), dt.date.today(), options)
+    report = result.report
     lang = state.language
+    kind = by.value if by is not None else None
+    if report.warnings:
+        from edplan.render.words import word
+
+        err = console(stderr=True)
+        for warning in report.warnings:
+            err.print(f"{word('warning', lang)}: {warning}", style="yellow", markup=False)
     if fmt is Format.json:
         import json
 
         from edplan.render.data import report_data
 
         typer.echo(json.dumps(report_data(report, lang), ensure_ascii=False, indent=2))
-        return
-    from edplan.render.table import status_view
+    elif fmt is Format.csv:
+        from edplan.render.text import status_csv
 
-    out = console()
-    for warning in report.warnings:
-        console(stderr=True).print(f"warning: {warning}", style="yellow", markup=False)
-    out.print(status_view(report, lang, out.width))
+        typer.echo(status_csv(report, lang, kind), nl=False)
+    elif fmt is not Format.table:
+        from edplan.render.text import status_document
+
+        typer.echo(status_document(report, fmt.value, lang, kind), nl=False)
+    else:
+        from edplan.render import table
+
+        out = console()
+        if kind == "owner":
+            out.print(table.owner_view(report, lang, out.width))
+        elif kind is not None:
+            out.print(table.rollup_view(report, kind, lang))
+        else:
+            out.print(table.status_view(report, lang, out.width))
+    if result.failing:
+        from edplan.render.words import word
+
+        ids = ", ".join(r.target.id for r in result.failing[:5]) + (", …" if len(result.failing) > 5 else "")
+        typer.echo(f"edplan status: {word('failing', lang, codes=fail_on, n=len(result.failing), ids=ids)}", err=True)
+        raise typer.Exit(EXIT_PROBLEMS)

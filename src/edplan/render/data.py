@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from edplan.render.words import stage_word, word
-from edplan.status import STATUS_ORDER, Report, TargetStatus
+from edplan.status import STATUS_ORDER, Report, Rollup, Status, TargetStatus
 
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -39,7 +39,7 @@ def number(value: Decimal | None) -> int | float | None:
     return float(rounded.normalize())
 
 
-def fmt(value: Decimal | None, places: int = 2) -> str:
+def fmt(value: Decimal | None, places: int = 2, group: bool = True) -> str:
     """Display a figure: thousands grouped, at most ``places`` decimals, no trailing zeros."""
     if value is None:
         return "—"
@@ -47,7 +47,7 @@ def fmt(value: Decimal | None, places: int = 2) -> str:
     rounded = value.quantize(q, rounding=ROUND_HALF_UP).normalize()
     if rounded == rounded.to_integral_value():
         rounded = rounded.quantize(Decimal(1))
-    text = f"{rounded:,}"
+    text = f"{rounded:,}" if group else f"{rounded:f}"
     return "0" if text == "-0" else text
 
 
@@ -55,21 +55,19 @@ def pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{fmt(value * 100, 0)}%"
 
 
-def with_unit(value: Decimal | None, unit: str | None) -> str:
+def with_unit(value: Decimal | None, unit: str | None, group: bool = True) -> str:
     if value is None:
         return "—"
-    if not unit:
-        return fmt(value)
-    return f"{fmt(value)}{unit}" if unit != "%" else f"{fmt(value)}%"
+    return f"{fmt(value, group=group)}{unit or ''}"
 
 
-def figure_text(row: TargetStatus, lang: str) -> str:
+def figure_text(row: TargetStatus, lang: str, group: bool = True) -> str:
     """The goal as the plan states it: '≥ 7.8万人', '约 250万人次', 'issued'."""
     t = row.target
     if t.kind.value == "milestone":
         return stage_text(t.stage_list[-1], lang)
     prefix = {"at_least": "", "at_most": "≤", "approximately": "~", "stable": "≈"}[t.direction.value]
-    return prefix + with_unit(t.value, t.unit)
+    return prefix + with_unit(t.value, t.unit, group)
 
 
 def stage_text(stage: str | None, lang: str) -> str:
@@ -110,43 +108,160 @@ def status_text(row: TargetStatus, lang: str, sep: str = " · ") -> str:
     return text
 
 
+def signed(value: Decimal, unit: str | None) -> str:
+    return ("+" if value >= 0 else "") + with_unit(value, unit)
+
+
 def why(row: TargetStatus, lang: str) -> str:
-    """One line that defends the verdict with the figures behind it."""
+    """One line that defends the verdict with the figures behind it (every word from words.py)."""
     t = row.target
-    unit = t.unit or ""
+    unit = t.unit
+    milestone = t.kind.value == "milestone"
+    status = row.status.value
+    reason = row.reason.value
     parts: list[str] = []
-    zh = lang == "zh"
-    if row.status.value == "not_due":
-        parts.append(f"到期日 {row.due},此前不要求进度" if zh else f"nothing expected before {row.due}")
-    else:
-        exp = expected_text(row, lang)
-        parts.append(f"应达 {exp}" if zh else f"expected {exp}")
+
+    def say(key: str, **fields: object) -> None:
+        parts.append(word(key, lang, **fields))
+
+    if status == "not_due":
+        say("why.not_due", due=row.due.isoformat())
+    elif status == "overdue":
+        say("why.past_due", due=row.due.isoformat())
+    if row.band is not None and t.direction.value == "stable":
+        say("why.band", low=fmt(row.band[0]), high=with_unit(row.band[1], unit))
+    elif t.direction.value == "at_most":
+        say("why.ceiling", value=with_unit(t.value, unit))
+    elif status != "not_due":
+        say("why.expected", value=expected_text(row, lang))
     if row.actual is None:
-        parts.append("尚无记录" if zh else "nothing recorded")
+        say("why.nothing")
     else:
-        act = actual_text(row, lang)
-        parts.append(f"实际 {act}" if zh else f"actual {act}")
-        if row.gap is not None and t.kind.value != "milestone" and row.status.value != "not_due":
-            sign = "+" if row.gap >= 0 else ""
-            parts.append(f"差距 {sign}{with_unit(row.gap, unit)}" if zh else f"gap {sign}{with_unit(row.gap, unit)}")
-        if row.days_ahead is not None and row.status.value not in ("achieved", "not_due"):
-            d = row.days_ahead
-            if zh:
-                parts.append(f"超前 {d} 天" if d >= 0 else f"落后 {-d} 天")
-            else:
-                parts.append(f"{d} days ahead" if d >= 0 else f"{-d} days behind")
-    if row.rate_needed is not None and row.status.value != "achieved" and t.kind.value != "milestone":
-        rate = with_unit(row.rate_needed, unit)
-        parts.append(f"需每月 +{rate} 方能在 {row.due} 前完成" if zh else f"needs +{rate}/month to finish by {row.due}")
+        say("why.actual", value=actual_text(row, lang))
+        if reason == "above_band" and row.band is not None:
+            say("why.above_band")
+            say("why.band", low=fmt(row.band[0]), high=with_unit(row.band[1], unit))
+        if reason == "over_ceiling" and t.value is not None:
+            say("why.over_ceiling", value=with_unit(row.actual - t.value, unit))
+        if reason == "ahead_of_ceiling_pace":
+            say("why.ceiling_pace")
+        show_gap = not milestone and status != "not_due" and t.direction.value != "at_most"
+        if row.gap is not None and show_gap and reason not in ("in_band", "met"):
+            say("why.gap", value=signed(row.gap, unit))
+    if status not in ("achieved", "not_due") and not milestone and row.remaining:
+        say("why.to_go", value=with_unit(row.remaining, unit))
+        if row.rate_needed is not None:
+            say("why.rate", rate=with_unit(row.rate_needed, unit), due=row.due.isoformat())
+    if row.days_ahead is not None and status not in ("achieved", "not_due", "overdue"):
+        d = row.days_ahead
+        say("why.ahead" if d >= 0 else "why.behind", n=abs(d))
     if row.days_since_update is not None:
-        n = row.days_since_update
-        parts.append(f"最近一次报告在 {n} 天前" if zh else f"last report {n} days ago")
-    return (";" if zh else "; ").join(parts)
+        say("why.last", n=row.days_since_update)
+    return word("why.sep", lang).join(parts)
+
+
+def forecast_text(row: TargetStatus, lang: str) -> str:
+    """The forecast in words: the projected value and when the figure would be met."""
+    if row.status.value == "achieved" and row.forecast_date is not None:
+        return word("forecast.met", lang, date=row.forecast_date.isoformat())
+    if row.forecast is None:
+        return word("forecast.none", lang)
+    text = word("forecast.value", lang, value=with_unit(row.forecast, row.target.unit), due=row.due.isoformat())
+    if row.target.direction.value in ("at_least", "approximately"):
+        if row.forecast_date is not None:
+            when = word("forecast.date", lang, date=row.forecast_date.isoformat())
+        else:
+            when = word("forecast.never", lang)
+        text += word("why.sep", lang) + when
+    return text
+
+
+def forecast_cell(row: TargetStatus) -> str:
+    """The forecast in a table: the projected value, without the unit the goal column shows."""
+    return fmt(row.forecast, places_for(row)) if row.forecast is not None else "—"
+
+
+def met_by_cell(row: TargetStatus, lang: str) -> str:
+    if row.forecast_date is not None:
+        return row.forecast_date.isoformat()
+    if row.forecast is not None and row.target.direction.value in ("at_least", "approximately"):
+        return word("forecast.never", lang)
+    return "—"
+
+
+# --- the same columns for every text format -------------------------------------------------------
+
+TARGET_HEADERS = (
+    "col.sec",
+    "col.task",
+    "col.id",
+    "col.target_name",
+    *("col.figure", "col.actual", "col.expected", "col.progress", "col.status"),
+)
+
+
+def target_headers(lang: str) -> list[str]:
+    return [word(k, lang) for k in TARGET_HEADERS]
+
+
+def target_cells(row: TargetStatus, lang: str, group: bool = True) -> list[str]:
+    """One row as text, in the order of :data:`TARGET_HEADERS` (CSV: numbers without grouping)."""
+    places = places_for(row)
+    milestone = row.target.kind.value == "milestone"
+    actual = stage_text(row.stage, lang) if milestone else fmt(row.actual, places, group)
+    expected = stage_text(row.expected_stage, lang) if milestone else fmt(row.expected, places, group)
+    return [
+        numeral(row.section),
+        str(row.task),
+        row.target.id,
+        row.target.name,
+        figure_text(row, lang, group),
+        actual,
+        expected,
+        pct(row.progress),
+        status_text(row, lang),
+    ]
+
+
+def rollup_statuses(rollups: list[Rollup]) -> list[Status]:
+    """The statuses that occur in any of the rollups, worst first: the columns of a rollup table."""
+    return [s for s in STATUS_ORDER if any(r.counts[s] for r in rollups)]
+
+
+def rollup_headers(kind: str, statuses: list[Status], lang: str) -> list[str]:
+    first = {"section": "col.sec", "task": "col.task", "owner": "col.unit_name"}[kind]
+    return [
+        word(first, lang),
+        *([word("col.title", lang)] if kind != "owner" else []),
+        word("col.targets", lang),
+        *(word(s.value, lang) for s in statuses),
+        word("col.progress", lang),
+    ]
+
+
+def rollup_cells(kind: str, rollup: Rollup, statuses: list[Status]) -> list[str]:
+    key = numeral(int(rollup.key)) if kind == "section" else rollup.key
+    return [
+        key,
+        *([rollup.title] if kind != "owner" else []),
+        str(rollup.targets),
+        *(str(rollup.counts[s]) for s in statuses),
+        pct(rollup.completion),
+    ]
+
+
+def rollups_for(report: Report, kind: str) -> list[Rollup]:
+    return {"section": report.sections, "task": report.tasks, "owner": report.owners}[kind]
+
+
+def _counts(rollup: Rollup) -> dict[str, int]:
+    return {s.value: rollup.counts[s] for s in STATUS_ORDER}
 
 
 def report_data(report: Report, lang: str = "en") -> dict[str, Any]:
-    """The JSON contract of ``edplan status --format json``."""
+    """The JSON contract of ``edplan status --format json`` (keys in English whatever the language)."""
     plan = report.plan
+    tasks = {r.key: r for r in report.tasks}
     return {
         "plan": {
             "id": plan.id,
@@ -158,19 +273,36 @@ def report_data(report: Report, lang: str = "en") -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "summary": {
             "targets": len(report.rows),
-            "counts": {s.value: report.total.counts[s] for s in STATUS_ORDER},
+            "counts": _counts(report.total),
             "completion": number(report.total.completion),
         },
         "sections": [
             {
-                "number": s.number,
-                "title": s.title,
+                "number": int(r.key),
+                "title": r.title,
+                "targets": r.targets,
                 "completion": number(r.completion),
-                "counts": {k.value: v for k, v in r.counts.items()},
+                "counts": _counts(r),
             }
-            for s, r in zip(plan.sections, report.sections, strict=True)
+            for r in report.sections
         ],
-        "tasks": [{"number": t.number, "section": s.number, "title": t.title} for s in plan.sections for t in s.tasks],
+        "tasks": [
+            {
+                "number": t.number,
+                "section": s.number,
+                "title": t.title,
+                "targets": tasks[str(t.number)].targets,
+                "completion": number(tasks[str(t.number)].completion),
+                "counts": _counts(tasks[str(t.number)]),
+            }
+            for s in plan.sections
+            for t in s.tasks
+            if str(t.number) in tasks
+        ],
+        "owners": [
+            {"unit": r.key, "targets": r.targets, "completion": number(r.completion), "counts": _counts(r)}
+            for r in report.owners
+        ],
         "targets": [target_data(row, lang) for row in report.rows],
         "warnings": list(report.warnings),
     }
@@ -192,13 +324,20 @@ def target_data(row: TargetStatus, lang: str) -> dict[str, Any]:
         "expected": number(row.expected) if not milestone else row.expected_stage,
         "progress": number(row.progress),
         "status": row.status.value,
+        "reason": row.reason.value,
         "stale": row.stale,
         "due": row.due.isoformat(),
-        "gap": number(row.gap),
+        "gap": number(row.gap) if not milestone else None,
+        "remaining": number(row.remaining) if not milestone else None,
+        "rate_needed": number(row.rate_needed) if not milestone else None,
+        "days_ahead": row.days_ahead,
         "forecast": number(row.forecast),
         "forecast_date": row.forecast_date.isoformat() if row.forecast_date else None,
         "last_date": row.last_date.isoformat() if row.last_date else None,
+        "days_since_update": row.days_since_update,
         "entries": row.entries,
+        "lead": row.lead,
+        "support": list(row.support),
         "why": why(row, lang),
         "source": t.source,
     }

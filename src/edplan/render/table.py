@@ -1,11 +1,14 @@
-"""Report → Rich renderables for the terminal: one table per section, aligned, and a summary line.
+"""Report → Rich renderables for the terminal: target tables, rollup tables and the summary line.
 
 Rich tables have no column spans, so a section heading cannot run across one table. Instead each
 section is its own table under a full-width heading, with the same fixed column widths (measured
 over all rows, in terminal cells so Chinese counts double) so the columns line up down the page.
+Sorted output (``--sort``) is one table: the order, not the sections, is the point there.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rich import box
 from rich.cells import cell_len
@@ -13,7 +16,18 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from edplan.render.data import actual_text, expected_text, figure_text, numeral, pct, status_text
+from edplan.render.data import (
+    actual_text,
+    expected_text,
+    figure_text,
+    numeral,
+    pct,
+    rollup_cells,
+    rollup_headers,
+    rollup_statuses,
+    rollups_for,
+    status_text,
+)
 from edplan.render.words import word
 from edplan.status import STATUS_ORDER, Report, Status, TargetStatus
 
@@ -41,52 +55,114 @@ def _cells(row: TargetStatus, lang: str) -> list[str]:
     ]
 
 
-def status_view(report: Report, lang: str, width: int) -> RenderableType:
-    wide = width >= WIDE
-    headers = [word(k, lang) for k in ("col.figure", "col.actual", "col.expected", "col.progress", "col.status")]
-    rows = [(row, _cells(row, lang)) for row in report.rows]
-    widths = [
-        max([cell_len(h)] + [cell_len(line) for _, c in rows for line in c[i].splitlines()])
-        for i, h in enumerate(headers)
-    ]
-    id_width = max([cell_len(word("col.id", lang))] + [len(r.target.id) for r, _ in rows])
-    task_width = max(cell_len(word("col.task", lang)), 3)
+class _Layout:
+    """Column widths measured once over every row shown, so separate tables line up."""
 
-    by_section = {s.number: s for s in report.plan.sections}
-    parts: list[RenderableType] = [
-        Text(word("title.status", lang, title=report.plan.title, as_of=report.as_of.isoformat()), style="bold")
-    ]
-    first = True
-    for number in dict.fromkeys(r.section for r in report.rows):
+    def __init__(self, rows: list[TargetStatus], lang: str, width: int) -> None:
+        self.lang = lang
+        self.wide = width >= WIDE
+        self.headers = [
+            word(k, lang) for k in ("col.figure", "col.actual", "col.expected", "col.progress", "col.status")
+        ]
+        self.cells = {id(row): _cells(row, lang) for row in rows}
+        self.widths = [
+            max([cell_len(h)] + [cell_len(line) for c in self.cells.values() for line in c[i].splitlines()])
+            for i, h in enumerate(self.headers)
+        ]
+        self.id_width = max([cell_len(word("col.id", lang))] + [len(r.target.id) for r in rows])
+        self.task_width = max(cell_len(word("col.task", lang)), 3)
+
+    def table(self, rows: Iterable[TargetStatus], header: bool, support_of: str | None = None) -> Table:
+        lang = self.lang
         table = Table(
-            box=box.SIMPLE_HEAD if first else box.SIMPLE,
-            show_header=first,
+            box=box.SIMPLE_HEAD if header else box.SIMPLE,
+            show_header=header,
             show_edge=False,
             pad_edge=False,
             expand=True,
             padding=(0, 1, 0, 0),
         )
-        table.add_column(word("col.task", lang), justify="right", width=task_width, no_wrap=True)
-        if wide:
-            table.add_column(word("col.id", lang), width=id_width, no_wrap=True, style="cyan")
+        table.add_column(word("col.task", lang), justify="right", width=self.task_width, no_wrap=True)
+        if self.wide:
+            table.add_column(word("col.id", lang), width=self.id_width, no_wrap=True, style="cyan")
         # Ids are typed at the prompt: the name column is never narrower than they are.
-        table.add_column(word("col.target_name", lang), ratio=1, overflow="fold", min_width=id_width)
-        for i, header in enumerate(headers):
-            table.add_column(header, justify="left" if i == 4 else "right", width=widths[i], no_wrap=i < 4)
-        for row, cells in rows:
-            if row.section != number:
-                continue
+        table.add_column(word("col.target_name", lang), ratio=1, overflow="fold", min_width=self.id_width)
+        for i, head in enumerate(self.headers):
+            table.add_column(head, justify="left" if i == 4 else "right", width=self.widths[i], no_wrap=i < 4)
+        for row in rows:
+            cells = self.cells[id(row)]
             name = Text(row.target.name)
-            if not wide:
+            if support_of is not None and row.lead != support_of:
+                name.append(f" ({word('role.support', lang)})", style="dim")
+            if not self.wide:
                 name.append("\n" + row.target.id, style="dim cyan")
             status = Text(cells[4], style=STYLES[row.status])
-            lead = [str(row.task), row.target.id] if wide else [str(row.task)]
+            lead = [str(row.task), row.target.id] if self.wide else [str(row.task)]
             table.add_row(*lead, name, *cells[:4], status)
-        heading = f"{numeral(number)}、{by_section[number].title}"
-        parts += [Text(""), Text(heading, style="bold"), table]
-        first = False
+        return table
+
+
+def status_view(report: Report, lang: str, width: int) -> RenderableType:
+    parts: list[RenderableType] = [_title(report, lang)]
+    if not report.rows:
+        parts += [Text(""), Text(word("no_match", lang))]
+        return Group(*parts)
+    layout = _Layout(report.rows, lang, width)
+    if report.flat:
+        parts += [Text(""), layout.table(report.rows, header=True)]
+    else:
+        by_section = {s.number: s for s in report.plan.sections}
+        for i, number in enumerate(dict.fromkeys(r.section for r in report.rows)):
+            heading = f"{numeral(number)}、{by_section[number].title}"
+            rows = [r for r in report.rows if r.section == number]
+            parts += [Text(""), Text(heading, style="bold"), layout.table(rows, header=i == 0)]
     parts.append(summary_line(report, lang))
     return Group(*parts)
+
+
+def owner_view(report: Report, lang: str, width: int) -> RenderableType:
+    """Each unit its own table (``--by owner``): the targets it leads, then those it supports."""
+    parts: list[RenderableType] = [_title(report, lang)]
+    if not report.rows:
+        parts += [Text(""), Text(word("no_match", lang))]
+        return Group(*parts)
+    layout = _Layout(report.rows, lang, width)
+    groups: list[tuple[str, list[TargetStatus], str | None]] = []
+    for rollup in report.owners:
+        unit: str | None = rollup.key
+        rows = [r for r in report.rows if r.lead == unit]
+        rows += [r for r in report.rows if unit in r.support and r.lead != unit]
+        lead = sum(1 for r in rows if r.lead == unit)
+        heading = word("by.owner", lang, unit=unit, lead=lead, support=len(rows) - lead)
+        groups.append((f"{heading} — {pct(rollup.completion)}", rows, unit))
+    unowned = [r for r in report.rows if not r.units()]
+    if unowned:
+        groups.append((word("owner.none", lang), unowned, None))
+    for i, (heading, rows, unit) in enumerate(groups):
+        parts += [Text(""), Text(heading, style="bold"), layout.table(rows, header=i == 0, support_of=unit)]
+    parts.append(summary_line(report, lang))
+    return Group(*parts)
+
+
+def rollup_view(report: Report, kind: str, lang: str) -> RenderableType:
+    """Counts per status and weighted completion per section or task (``--by section|task``)."""
+    rollups = rollups_for(report, kind)
+    statuses = rollup_statuses(rollups)
+    headers = rollup_headers(kind, statuses, lang)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+    for i, head in enumerate(headers):
+        if i == 1 and kind != "owner":
+            table.add_column(head, ratio=1, overflow="fold", min_width=8)
+        else:
+            table.add_column(head, justify="left" if i == 0 else "right", no_wrap=True)
+    for rollup in rollups:
+        table.add_row(*rollup_cells(kind, rollup, statuses))
+    title = Text(word(f"by.{kind}", lang), style="bold")
+    return Group(_title(report, lang), Text(""), title, table, summary_line(report, lang))
+
+
+def _title(report: Report, lang: str) -> Text:
+    return Text(word("title.status", lang, title=report.plan.title, as_of=report.as_of.isoformat()), style="bold")
 
 
 def summary_line(report: Report, lang: str) -> Text:

@@ -1,0 +1,77 @@
+"""Report → Markdown, GitHub Markdown, plain text (tabulate) and CSV.
+
+The cells are the ones every format shares (:func:`edplan.render.data.target_cells`); tabulate only
+lays them out. Numbers are formatted before they get here and ``disable_numparse`` keeps tabulate
+from reformatting them (it would print 12.50 as 12.5). Chinese lines up because tabulate measures
+with wcwidth, a declared dependency.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from edplan.render.data import (
+    pct,
+    rollup_cells,
+    rollup_headers,
+    rollup_statuses,
+    rollups_for,
+    target_cells,
+    target_headers,
+)
+from edplan.render.words import word
+from edplan.status import STATUS_ORDER, Report
+
+TABLEFMT = {"markdown": "pipe", "github": "github", "plain": "simple"}
+
+
+def tabulate_text(headers: list[str], rows: list[list[str]], fmt: str, right: set[int]) -> str:
+    from tabulate import tabulate  # type: ignore[import-untyped]
+
+    align = tuple("right" if i in right else "left" for i in range(len(headers)))
+    return str(tabulate(rows, headers=headers, tablefmt=TABLEFMT[fmt], disable_numparse=True, colalign=align))
+
+
+def summary_text(report: Report, lang: str) -> str:
+    counts = report.total.counts
+    sep = "," if lang == "zh" else ", "
+    listed = sep.join(f"{counts[s]} {word(s.value, lang)}" for s in STATUS_ORDER if counts[s])
+    completion = word("completion", lang, pct=pct(report.total.completion))
+    return word("summary", lang, n=len(report.rows), counts=listed) + "\n" + completion
+
+
+def status_document(report: Report, fmt: str, lang: str, by: str | None = None) -> str:
+    """The whole status in a text format: a title line, one table, the summary."""
+    title = word("title.status", lang, title=report.plan.title, as_of=report.as_of.isoformat())
+    if fmt == "markdown" or fmt == "github":
+        title = f"**{title}**"
+    if not report.rows:
+        return f"{title}\n\n{word('no_match', lang)}\n"
+    if by in ("section", "task", "owner"):
+        rollups = rollups_for(report, by)
+        statuses = rollup_statuses(rollups)
+        heads = rollup_headers(by, statuses, lang)
+        body = [rollup_cells(by, r, statuses) for r in rollups]
+        right = set(range(1 if by == "owner" else 2, len(heads)))
+    else:
+        heads = target_headers(lang)
+        body = [target_cells(row, lang) for row in report.rows]
+        right = {1, 4, 5, 6, 7}  # task number, goal, actual, expected, done
+    table = tabulate_text(heads, body, fmt, right)
+    return f"{title}\n\n{table}\n\n{summary_text(report, lang)}\n"
+
+
+def status_csv(report: Report, lang: str, by: str | None = None) -> str:
+    """The same columns as the other formats, one header row, numbers without thousands separators."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if by in ("section", "task", "owner"):
+        rollups = rollups_for(report, by)
+        statuses = rollup_statuses(rollups)
+        writer.writerow(rollup_headers(by, statuses, lang))
+        writer.writerows(rollup_cells(by, r, statuses) for r in rollups)
+    else:
+        writer.writerow(target_headers(lang))
+        writer.writerows(target_cells(row, lang, group=False) for row in report.rows)
+    return out.getvalue()
