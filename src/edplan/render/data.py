@@ -176,9 +176,11 @@ def forecast_text(row: TargetStatus, lang: str) -> str:
     return text
 
 
-def forecast_cell(row: TargetStatus) -> str:
-    """The forecast in a table: the projected value, without the unit the goal column shows."""
-    return fmt(row.forecast, places_for(row)) if row.forecast is not None else "—"
+def forecast_cell(row: TargetStatus, unit: bool = False) -> str:
+    """The forecast in a table: the projected value (without the unit where a goal column shows it)."""
+    if row.forecast is None:
+        return "—"
+    return fmt(row.forecast, places_for(row)) + ((row.target.unit or "") if unit else "")
 
 
 def met_by_cell(row: TargetStatus, lang: str) -> str:

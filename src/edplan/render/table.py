@@ -36,7 +36,7 @@ STYLES: dict[Status, str] = {
     Status.on_track: "green",
     Status.at_risk: "yellow",
     Status.lagging: "bold red",
-    Status.overdue: "bold red reverse",
+    Status.overdue: "bold white on red",
     Status.not_due: "dim",
     Status.no_data: "dim",
 }

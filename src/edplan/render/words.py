@@ -124,6 +124,7 @@ _WORDS.update(
         "show.no_entries": ("no entries up to {as_of}", "截至 {as_of} 尚无记录"),
         "show.trend": ("Trend", "趋势"),
         "show.expected_now": ("expected now", "当前应达"),
+        "show.scale": ("full bar = {value}", "整条 = {value}"),
         "show.corrected": ("corrected", "已更正"),
         "show.retracted": ("retracted", "已撤回"),
         "kind.cumulative": ("cumulative: entries add up", "累计:各次记录相加"),

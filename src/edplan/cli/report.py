@@ -1,0 +1,76 @@
+"""``edplan report``: a one-screen summary for a meeting; ``--output`` writes it as HTML or Markdown."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from edplan.cli.app import command, console, state
+from edplan.errors import Problem, UsageError, msg
+
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+@command("report")
+def report(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Report as things stood on this date (default: today, at most the plan's end)."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Show what changed after this date, e.g. the last meeting (default: 30 days)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to a file instead: report.html or report.md."),
+    ] = None,
+) -> None:
+    """Headline counts, completion per section, what is lagging or at risk, and what changed since a date."""
+    import datetime as dt
+
+    from edplan.reporting import build_meeting, parse_as_of
+
+    kind = None
+    if output is not None:
+        kind = SUFFIXES.get(output.suffix.lower())
+        if kind is None:
+            hint = msg("use .html or .md (SVG export squeezes Chinese characters to half width)")
+            raise UsageError(Problem(msg("--output: cannot write '{suffix}' files", suffix=output.suffix), hint=hint))
+    meeting = build_meeting(
+        state.plan, state.log_path, parse_as_of(as_of), parse_as_of(since, "--since"), dt.date.today()
+    )
+    lang = state.language
+    from edplan.render import meeting as render
+
+    if meeting.report.warnings:
+        from edplan.render.words import word
+
+        err = console(stderr=True)
+        for warning in meeting.report.warnings:
+            err.print(f"{word('warning', lang)}: {warning}", style="yellow", markup=False)
+    if output is None:
+        console().print(render.meeting_view(meeting, lang))
+        return
+    text = render.meeting_html(meeting, lang) if kind == "html" else render.meeting_markdown(meeting, lang)
+    _write(output, text)
+    from edplan.render.words import word
+
+    typer.echo(word("report.written", lang, path=output), err=True)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a half-written report must not be sent round."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(
+            Problem(msg("--output: cannot write {path}: {error}", path=str(path), error=exc.strerror or str(exc)))
+        ) from None

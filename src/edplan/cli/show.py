@@ -1,0 +1,49 @@
+"""``edplan show TARGET``: one target's full story: definition, schedule, entries, trend, forecast, verdict."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from edplan.cli.app import command, console, state
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@command("show")
+def show(
+    target: Annotated[str, typer.Argument(help="Target id, e.g. t03-rural-fund.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="As it stood on this date (default: today, at most the plan's end)."),
+    ] = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.table,
+) -> None:
+    """One target's full story: definition and source, schedule, every entry, trend, forecast, and why its status."""
+    import datetime as dt
+
+    from edplan.reporting import build_show, parse_as_of
+
+    result = build_show(state.plan, state.log_path, target, parse_as_of(as_of), dt.date.today())
+    lang = state.language
+    if result.warnings:
+        from edplan.render.words import word
+
+        err = console(stderr=True)
+        for warning in result.warnings:
+            err.print(f"{word('warning', lang)}: {warning}", style="yellow", markup=False)
+    if fmt is ShowFormat.json:
+        import json
+
+        from edplan.render.show import show_data
+
+        typer.echo(json.dumps(show_data(result, lang), ensure_ascii=False, indent=2))
+        return
+    from edplan.render.show import show_view
+
+    console().print(show_view(result, lang))

@@ -1,0 +1,200 @@
+"""One target's full story for ``edplan show``: definition, schedule, entries, trend, forecast, verdict.
+
+The trend is a bar per reporting date, scaled to the goal (or to the largest value, if it passed the
+goal), with the schedule's expectation for the as-of date as the last, dim bar: a person sees at a
+glance whether the bars climb as fast as the line they are held to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from edplan.render.data import (
+    expected_text,
+    figure_text,
+    fmt,
+    forecast_text,
+    number,
+    numeral,
+    stage_text,
+    status_text,
+    target_data,
+    why,
+    with_unit,
+)
+from edplan.render.table import STYLES
+from edplan.render.words import word
+from edplan.reporting import ShowResult
+from edplan.status import TargetStatus
+
+BAR_CELLS = 24
+MAX_BARS = 12
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def schedule_text(row: TargetStatus, lang: str, period_start: dt.date) -> str:
+    s = row.schedule
+    if s.due is not None:
+        text = word("sched.due", lang, due=s.due.isoformat())
+    elif s.checkpoints:
+        points = ", ".join(f"{cp.by.isoformat()} {fmt(cp.percent, 1)}%" for cp in s.checkpoints)
+        text = word("sched.checkpoints", lang, points=points)
+    else:
+        text = word("sched.linear", lang, start=(s.start or period_start).isoformat(), end=row.due.isoformat())
+    return f"{text} ({word('sched.from.' + row.schedule_from, lang)})"
+
+
+def units_text(row: TargetStatus, lang: str) -> str | None:
+    if not row.lead and not row.support:
+        return None
+    return word("units.text", lang, lead=row.lead or "—", support=", ".join(row.support) or "—")
+
+
+def bar(value: Decimal, scale: Decimal) -> str:
+    filled = 0 if scale <= 0 else int((max(value, Decimal(0)) / scale * BAR_CELLS).to_integral_value())
+    filled = min(filled, BAR_CELLS)
+    return "█" * filled + "░" * (BAR_CELLS - filled)
+
+
+def sparkline(values: list[Decimal], top: Decimal) -> str:
+    if not values or top <= 0:
+        return ""
+    steps = len(SPARKS) - 1
+    return "".join(SPARKS[min(steps, max(0, int(v / top * steps)))] for v in values)
+
+
+def show_view(result: ShowResult, lang: str) -> RenderableType:
+    row = result.row
+    t = row.target
+    milestone = t.kind.value == "milestone"
+    parts: list[RenderableType] = []
+    head = Text()
+    head.append(t.id, style="bold cyan")
+    head.append("  " + t.name, style="bold")
+    parts.append(head)
+    parts.append(Text(f"{numeral(row.section)}、{result.section_title} › {row.task}. {result.task_title}", style="dim"))
+
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column(overflow="fold")
+    goal = figure_text(row, lang)
+    if not milestone:
+        goal = f"{word(t.direction.value, lang)} {goal.lstrip('~≈≤')}"
+    facts.add_row(word("show.goal", lang), goal)
+    if milestone:
+        stages = " → ".join(stage_text(s, lang) for s in t.stage_list)
+        facts.add_row(word("show.kind", lang), word("kind.milestone", lang, stages=stages))
+    else:
+        facts.add_row(word("show.kind", lang), word(f"kind.{t.kind.value}", lang))
+    facts.add_row(word("show.source", lang), f"“{t.source}”")
+    facts.add_row(word("show.schedule", lang), schedule_text(row, lang, result.report.plan.period.start))
+    units = units_text(row, lang)
+    if units:
+        facts.add_row(word("show.units", lang), units)
+    if t.baseline is not None:
+        base = with_unit(t.baseline, t.unit)
+        if t.growth is not None:
+            base = word("show.baseline_text", lang, baseline=base, growth=fmt(t.growth))
+        facts.add_row(word("show.baseline", lang), base)
+    if t.weight != 1:
+        facts.add_row(word("show.weight", lang), fmt(t.weight))
+    verdict = facts  # one grid, so both blocks share the label column
+    verdict.add_row("", "")
+    status = Text(status_text(row, lang), style=STYLES[row.status])
+    status.append("  " + word("show.as_of", lang, as_of=result.report.as_of.isoformat()), style="dim")
+    verdict.add_row(word("show.status", lang), status)
+    verdict.add_row(word("show.why", lang), why(row, lang))
+    if not milestone:
+        verdict.add_row(word("show.forecast", lang), forecast_text(row, lang))
+    parts += [Text(""), verdict]
+
+    parts += [Text(""), Text(word("show.entries", lang, n=len(result.stories)), style="bold")]
+    if not result.stories:
+        parts.append(Text(word("show.no_entries", lang, as_of=result.report.as_of.isoformat()), style="dim"))
+    else:
+        parts.append(_entries_table(result, lang))
+        parts += [Text(""), Text(word("show.trend", lang), style="bold"), _trend(row, lang)]
+    return Group(*parts)
+
+
+def _entries_table(result: ShowResult, lang: str) -> Table:
+    row = result.row
+    milestone = row.target.kind.value == "milestone"
+    standing = {p.date: p.value for p in row.trend}
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), expand=True)
+    table.add_column(word("col.date", lang), no_wrap=True)
+    table.add_column(word("col.value", lang), justify="right", no_wrap=True)
+    table.add_column(word("col.standing", lang), justify="right", no_wrap=True)
+    table.add_column(word("col.source", lang), overflow="fold")
+    table.add_column(word("col.note", lang), overflow="fold", ratio=1)
+    table.add_column(word("col.entry", lang), overflow="fold", style="dim")
+    # The standing is shown once per date, beside the last entry of that date.
+    last_of_date = {story.entry.date: i for i, story in enumerate(result.stories)}
+    for i, story in enumerate(result.stories):
+        e = story.entry
+        value = stage_text(e.value, lang) if milestone else with_unit(Decimal(e.value), e.unit)
+        total = standing.get(e.date) if last_of_date[e.date] == i else None
+        shown = ""
+        if total is not None:
+            shown = stage_text(row.target.stage_list[int(total) - 1], lang) if milestone else fmt(total)
+        note = e.note
+        for c in story.corrections:
+            note += ("\n" if note else "") + str(c)
+        table.add_row(e.date.isoformat(), value, shown, e.source, note, e.id)
+    return table
+
+
+def _trend(row: TargetStatus, lang: str) -> RenderableType:
+    t = row.target
+    milestone = t.kind.value == "milestone"
+    figure = Decimal(len(t.stage_list)) if milestone else (t.value or Decimal(0))
+    points = list(row.trend)[-MAX_BARS:]
+    top = max([figure, row.expected] + [p.value for p in points])
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, justify="right")
+    for p in points:
+        label = stage_text(t.stage_list[int(p.value) - 1], lang) if milestone else fmt(p.value)
+        grid.add_row(p.date.isoformat(), Text(bar(p.value, top), style=STYLES[row.status]), label)
+    expected = expected_text(row, lang, unit=False)
+    grid.add_row(word("show.expected_now", lang), Text(bar(row.expected, top), style="dim"), expected)
+    spark = sparkline([p.value for p in row.trend], top)
+    full = stage_text(t.stage_list[-1], lang) if milestone else with_unit(top, t.unit)
+    return Group(grid, Text(f"{spark}  {word('show.scale', lang, value=full)}", style="dim"))
+
+
+def show_data(result: ShowResult, lang: str) -> dict[str, Any]:
+    """``show --format json``: the target as in ``status --format json``, plus its entries and trend."""
+    row = result.row
+    data = target_data(row, lang)
+    s = row.schedule
+    data["schedule"] = {
+        "from": row.schedule_from,
+        "due": s.due.isoformat() if s.due else None,
+        "start": s.start.isoformat() if s.start else None,
+        "end": s.end.isoformat() if s.end else None,
+        "checkpoints": [{"by": cp.by.isoformat(), "percent": number(cp.percent)} for cp in s.checkpoints or []],
+    }
+    data["as_of"] = result.report.as_of.isoformat()
+    data["entries_list"] = [
+        {
+            "id": st.entry.id,
+            "date": st.entry.date.isoformat(),
+            "value": st.entry.value,
+            "unit": st.entry.unit,
+            "source": st.entry.source,
+            "note": st.entry.note,
+            "recorded": st.entry.recorded,
+        }
+        for st in result.stories
+    ]
+    data["trend"] = [{"date": p.date.isoformat(), "value": number(p.value)} for p in row.trend]
+    return data
