@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
+from edplan.errors import Msg, msg
 from edplan.model import Direction, Kind, Plan, Schedule, Target
 from edplan.units import UnitError, parse_unit
 
@@ -19,32 +20,34 @@ Loc = tuple[str | int, ...]
 
 class Finding(NamedTuple):
     loc: Loc
-    message: str
-    hint: str | None = None
+    message: Msg
+    hint: Msg | None = None
 
 
 def check_plan(plan: Plan) -> list[Finding]:
     out: list[Finding] = []
     p = plan.period
     if p.start > p.end:
-        out.append(Finding(("period", "end"), f"period ends ({p.end}) before it starts ({p.start})"))
+        out.append(
+            Finding(("period", "end"), msg("period ends ({end}) before it starts ({start})", end=p.end, start=p.start))
+        )
     if p.start.year != plan.year:
         out.append(
             Finding(
                 ("year",),
-                f"year {plan.year} does not match the period start {p.start}",
-                "make year the year the period starts in",
+                msg("year {year} does not match the period start {start}", year=plan.year, start=p.start),
+                msg("make year the year the period starts in"),
             )
         )
     if plan.settings.lagging_below > plan.settings.at_risk_below:
         out.append(
             Finding(
                 ("settings", "lagging_below"),
-                "lagging_below is above at_risk_below",
-                "lagging must be the lower threshold, e.g. at_risk_below: 0.9, lagging_below: 0.7",
+                msg("lagging_below is above at_risk_below"),
+                msg("lagging must be the lower threshold, e.g. at_risk_below: 0.9, lagging_below: 0.7"),
             )
         )
-    out += _schedule(plan, plan.settings.schedule, ("settings", "schedule"), "plan")
+    out += _schedule(plan, plan.settings.schedule, ("settings", "schedule"), msg("plan"))
 
     sections_seen: dict[int, int] = {}
     tasks_seen: dict[int, tuple[int, int]] = {}
@@ -55,35 +58,37 @@ def check_plan(plan: Plan) -> list[Finding]:
             out.append(
                 Finding(
                     (*sloc, "number"),
-                    f"section number {section.number} is used twice",
-                    f"the first is section #{sections_seen[section.number] + 1}",
+                    msg("section number {n} is used twice", n=section.number),
+                    msg("the first is section #{i}", i=sections_seen[section.number] + 1),
                 )
             )
         sections_seen.setdefault(section.number, si)
-        out += _schedule(plan, section.schedule, (*sloc, "schedule"), f"section {section.number}")
+        out += _schedule(plan, section.schedule, (*sloc, "schedule"), msg("section {n}", n=section.number))
         for ti, task in enumerate(section.tasks):
             tloc: Loc = (*sloc, "tasks", ti)
             if task.number in tasks_seen:
                 out.append(
                     Finding(
                         (*tloc, "number"),
-                        f"task number {task.number} is used twice",
-                        "task numbers run through the whole plan, as in the document",
+                        msg("task number {n} is used twice", n=task.number),
+                        msg("task numbers run through the whole plan, as in the document"),
                     )
                 )
             tasks_seen.setdefault(task.number, (si, ti))
-            out += _schedule(plan, task.schedule, (*tloc, "schedule"), f"task {task.number}")
+            out += _schedule(plan, task.schedule, (*tloc, "schedule"), msg("task {n}", n=task.number))
             for gi, target in enumerate(task.targets):
                 gloc: Loc = (*tloc, "targets", gi)
-                label = f"target {target.id}"
+                label = msg("target {id}", id=target.id)
                 if target.id in targets_seen:
                     first = targets_seen[target.id]
                     out.append(
                         Finding(
                             (*gloc, "id"),
-                            f"target id '{target.id}' is used twice",
-                            f"the first is in task {plan.sections[first[0]].tasks[first[1]].number}"
-                            "; ids must be unique",
+                            msg("target id '{id}' is used twice", id=target.id),
+                            msg(
+                                "the first is in task {n}; ids must be unique",
+                                n=plan.sections[first[0]].tasks[first[1]].number,
+                            ),
                         )
                     )
                 targets_seen.setdefault(target.id, (si, ti, gi))
@@ -92,7 +97,7 @@ def check_plan(plan: Plan) -> list[Finding]:
     return out
 
 
-def _target(target: Target, gloc: Loc, label: str) -> list[Finding]:
+def _target(target: Target, gloc: Loc, label: Msg) -> list[Finding]:
     out: list[Finding] = []
     if target.kind is Kind.milestone:
         for field in ("value", "unit", "baseline", "growth"):
@@ -100,8 +105,8 @@ def _target(target: Target, gloc: Loc, label: str) -> list[Finding]:
                 out.append(
                     Finding(
                         (*gloc, field),
-                        f"{label}: a milestone has no '{field}'",
-                        "remove it, or make the target cumulative or level",
+                        msg("{label}: a milestone has no '{field}'", label=label, field=field),
+                        msg("remove it, or make the target cumulative or level"),
                     )
                 )
         stages = target.stages or []
@@ -110,45 +115,72 @@ def _target(target: Target, gloc: Loc, label: str) -> list[Finding]:
             out.append(
                 Finding(
                     (*gloc, "stages", twice[0]),
-                    f"{label}: stage '{stages[twice[0]]}' is listed twice",
-                    "list each stage once, in order",
+                    msg("{label}: stage '{stage}' is listed twice", label=label, stage=stages[twice[0]]),
+                    msg("list each stage once, in order"),
                 )
             )
         return out
     if target.value is None:
         out.append(
-            Finding((*gloc, "value"), f"{label}: missing 'value'", "give the figure as written, e.g. value: 7.8")
+            Finding(
+                (*gloc, "value"),
+                msg("{label}: missing 'value'", label=label),
+                msg("give the figure as written, e.g. value: 7.8"),
+            )
         )
     if target.unit is None:
-        out.append(Finding((*gloc, "unit"), f"{label}: missing 'unit'", "give the unit as written, e.g. unit: 万人"))
+        out.append(
+            Finding(
+                (*gloc, "unit"),
+                msg("{label}: missing 'unit'", label=label),
+                msg("give the unit as written, e.g. unit: 万人"),
+            )
+        )
     else:
         try:
             parse_unit(target.unit)
-        except UnitError as exc:
-            out.append(Finding((*gloc, "unit"), f"{label}: {exc}"))
+        except UnitError:  # only a blank unit fails to parse
+            out.append(
+                Finding(
+                    (*gloc, "unit"),
+                    msg("{label}: 'unit' is blank", label=label),
+                    msg("give the unit as written, e.g. unit: 万人"),
+                )
+            )
     if target.stages is not None:
         out.append(
             Finding(
-                (*gloc, "stages"), f"{label}: only milestones have stages", "remove 'stages' or set kind: milestone"
+                (*gloc, "stages"),
+                msg("{label}: only milestones have stages", label=label),
+                msg("remove 'stages' or set kind: milestone"),
             )
         )
     if target.value is not None and target.value < 0 and not target.allow_negative:
         out.append(
-            Finding((*gloc, "value"), f"{label}: value is negative", "set allow_negative: true if that is meant")
+            Finding(
+                (*gloc, "value"),
+                msg("{label}: value is negative", label=label),
+                msg("set allow_negative: true if that is meant"),
+            )
         )
     if target.direction is Direction.stable and target.kind is Kind.cumulative:
         out.append(
             Finding(
                 (*gloc, "direction"),
-                f"{label}: a cumulative total cannot be kept stable",
-                "use kind: level for a figure that must stay within a band",
+                msg("{label}: a cumulative total cannot be kept stable", label=label),
+                msg("use kind: level for a figure that must stay within a band"),
             )
         )
     if target.tolerance is not None and target.direction not in (Direction.approximately, Direction.stable):
-        out.append(Finding((*gloc, "tolerance"), f"{label}: tolerance only applies to approximately or stable targets"))
+        out.append(
+            Finding(
+                (*gloc, "tolerance"),
+                msg("{label}: tolerance only applies to approximately or stable targets", label=label),
+            )
+        )
     if target.growth is not None and target.baseline is not None and target.value is not None:
         if target.baseline <= 0:
-            out.append(Finding((*gloc, "baseline"), f"{label}: baseline must be positive"))
+            out.append(Finding((*gloc, "baseline"), msg("{label}: baseline must be positive", label=label)))
         else:
             implied = (target.value / target.baseline - 1) * 100
             exponent = target.growth.as_tuple().exponent
@@ -158,61 +190,87 @@ def _target(target: Target, gloc: Loc, label: str) -> list[Finding]:
                 out.append(
                     Finding(
                         (*gloc, "growth"),
-                        f"{label}: growth {target.growth}% does not agree with baseline {target.baseline} "
-                        f"and value {target.value} (they imply {implied.quantize(Decimal('0.01'))}%)",
-                        "correct the baseline, the value or the growth figure",
+                        msg(
+                            "{label}: growth {growth}% does not agree with baseline {baseline} "
+                            "and value {value} (they imply {implied}%)",
+                            label=label,
+                            growth=target.growth,
+                            baseline=target.baseline,
+                            value=target.value,
+                            implied=implied.quantize(Decimal("0.01")),
+                        ),
+                        msg("correct the baseline, the value or the growth figure"),
                     )
                 )
     return out
 
 
-def _schedule(plan: Plan, schedule: Schedule | None, loc: Loc, label: str) -> list[Finding]:
+def _schedule(plan: Plan, schedule: Schedule | None, loc: Loc, label: Msg) -> list[Finding]:
     if schedule is None:
         return []
     out: list[Finding] = []
     start, end = plan.period.start, plan.period.end
 
-    def inside(d: dt.date | None, field_loc: Loc, what: str) -> None:
+    def inside(d: dt.date | None, field_loc: Loc, what: Msg) -> None:
         if d is not None and not start <= d <= end:
             out.append(
                 Finding(
                     field_loc,
-                    f"{label}: {what} {d} is outside the plan period {start} – {end}",
-                    "use a date inside the period",
+                    msg(
+                        "{label}: {what} {date} is outside the plan period {start} – {end}",
+                        label=label,
+                        what=what,
+                        date=d,
+                        start=start,
+                        end=end,
+                    ),
+                    msg("use a date inside the period"),
                 )
             )
 
-    inside(schedule.due, (*loc, "due"), "due date")
-    inside(schedule.start, (*loc, "start"), "schedule start")
-    inside(schedule.end, (*loc, "end"), "schedule end")
+    inside(schedule.due, (*loc, "due"), msg("due date"))
+    inside(schedule.start, (*loc, "start"), msg("schedule start"))
+    inside(schedule.end, (*loc, "end"), msg("schedule end"))
     if schedule.due is not None and (schedule.start or schedule.end or schedule.checkpoints):
         out.append(
             Finding(
                 (*loc, "due"),
-                f"{label}: a schedule has either 'due', a linear start/end, or checkpoints, not several",
-                "keep one of them",
+                msg(
+                    "{label}: a schedule has either 'due', a linear start/end, or checkpoints, not several", label=label
+                ),
+                msg("keep one of them"),
             )
         )
     if schedule.start and schedule.end and schedule.start > schedule.end:
-        out.append(Finding((*loc, "end"), f"{label}: schedule ends before it starts"))
+        out.append(Finding((*loc, "end"), msg("{label}: schedule ends before it starts", label=label)))
     previous: tuple[dt.date, Decimal] | None = None
     for i, cp in enumerate(schedule.checkpoints or []):
-        inside(cp.by, (*loc, "checkpoints", i, "by"), "checkpoint")
+        inside(cp.by, (*loc, "checkpoints", i, "by"), msg("checkpoint"))
         if previous and cp.by <= previous[0]:
             out.append(
                 Finding(
                     (*loc, "checkpoints", i, "by"),
-                    f"{label}: checkpoint {cp.by} is not after the one before it ({previous[0]})",
-                    "list checkpoints in date order",
+                    msg(
+                        "{label}: checkpoint {by} is not after the one before it ({before})",
+                        label=label,
+                        by=cp.by,
+                        before=previous[0],
+                    ),
+                    msg("list checkpoints in date order"),
                 )
             )
         elif previous and cp.percent < previous[1]:
             out.append(
                 Finding(
                     (*loc, "checkpoints", i, "percent"),
-                    f"{label}: checkpoint {cp.by} expects {cp.percent}%, less than the "
-                    f"{previous[1]}% expected before it",
-                    "percentages are cumulative: each checkpoint expects at least the one before",
+                    msg(
+                        "{label}: checkpoint {by} expects {percent}%, less than the {before}% expected before it",
+                        label=label,
+                        by=cp.by,
+                        percent=cp.percent,
+                        before=previous[1],
+                    ),
+                    msg("percentages are cumulative: each checkpoint expects at least the one before"),
                 )
             )
         previous = (cp.by, cp.percent)

@@ -16,13 +16,14 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
 from edplan.checks import Finding, Loc, check_plan
-from edplan.errors import InputError, Problem, UsageError
+from edplan.errors import InputError, Msg, Problem, UsageError, msg
 from edplan.model import Checkpoint, Period, Plan, Schedule, Section, Settings, Target, Task
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
@@ -39,38 +40,49 @@ class PlanLoad:
 
 
 def read_text(path: Path, limit: int, what: str) -> str:
-    """Read a UTF-8 file, refusing oversized, undecodable or NUL-containing input with a position."""
+    """Read a UTF-8 file, refusing oversized, undecodable or NUL-containing input with a position.
+
+    ``what`` names the file in messages ("plan file"); it is looked up in the message catalog too.
+    """
     display = str(path)
+    what = what if isinstance(what, Msg) else msg(what)
     try:
         size = path.stat().st_size
         if size > limit:
             raise InputError(
                 Problem(
                     # In bytes: rounded megabytes said "is 5 MB; refusing files over 5 MB" at the boundary.
-                    f"{what} is {size:,} bytes; refusing files over {limit:,} bytes",
+                    msg(
+                        "{what} is {size} bytes; refusing files over {limit} bytes",
+                        what=what,
+                        size=f"{size:,}",
+                        limit=f"{limit:,}",
+                    ),
                     path=display,
-                    hint="is this the right file?",
+                    hint=msg("is this the right file?"),
                 )
             )
         data = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(
-            Problem(f"{what} not found", path=display, hint="give the path with --plan or EDPLAN_PLAN")
+            Problem(
+                msg("{what} not found", what=what), path=display, hint=msg("give the path with --plan or EDPLAN_PLAN")
+            )
         ) from None
     except IsADirectoryError:
-        raise UsageError(Problem(f"{what} is a directory", path=display)) from None
+        raise UsageError(Problem(msg("{what} is a directory", what=what), path=display)) from None
     except PermissionError:
-        raise UsageError(Problem(f"cannot read {what}: permission denied", path=display)) from None
+        raise UsageError(Problem(msg("cannot read {what}: permission denied", what=what), path=display)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = _line_col(data, exc.start)
         raise InputError(
-            Problem("invalid UTF-8", path=display, line=line, column=col, hint="save the file as UTF-8")
+            Problem(msg("invalid UTF-8"), path=display, line=line, column=col, hint=msg("save the file as UTF-8"))
         ) from None
     if "\x00" in text:
         line, col = _line_col(data, data.index(b"\x00"))
-        raise InputError(Problem("NUL byte in text", path=display, line=line, column=col)) from None
+        raise InputError(Problem(msg("NUL byte in text"), path=display, line=line, column=col)) from None
     return text
 
 
@@ -109,11 +121,11 @@ def load_plan(path: Path | str) -> PlanLoad:
             None,
             [
                 Problem(
-                    "the plan file is empty",
+                    msg("the plan file is empty"),
                     path=display,
                     line=1,
                     column=1,
-                    hint="start with id, title, year, period and sections",
+                    hint=msg("start with id, title, year, period and sections"),
                 )
             ],
         )
@@ -123,11 +135,11 @@ def load_plan(path: Path | str) -> PlanLoad:
             None,
             [
                 Problem(
-                    "a plan must be a YAML mapping",
+                    msg("a plan must be a YAML mapping"),
                     path=display,
                     line=1,
                     column=1,
-                    hint="start with id:, title:, year:, period:",
+                    hint=msg("start with id:, title:, year:, period:"),
                 )
             ],
             raw,
@@ -159,6 +171,49 @@ _YAML_CONTEXTS = {
     "while scanning a simple key": "check the key at {where}",
 }
 
+# ruamel.yaml's own wording of the problems a hand-written plan meets, as message templates, so that
+# they can be shown in Chinese too; anything else is shown as ruamel.yaml words it.
+_YAML_PROBLEMS = (
+    "found character {char} that cannot start any token",
+    'found duplicate key "{key}" with value "{value}" (original value: "{original}")',
+    "expected ',' or '}}', but got {got}",
+    "expected ',' or ']', but got {got}",
+    "expected <block end>, but found {got}",
+    "expected <document start>, but found {got}",
+    "expected a comment or a line break, but found {got}",
+    "expected alphabetic or numeric character, but found {got}",
+    "could not find expected ':'",
+    "mapping values are not allowed here",
+    "found unexpected end of stream",
+    "found unexpected ':'",
+    "found unknown escape character {char}",
+    "found a tab character where an indentation space is expected",
+    "found a tab character that violates indentation",
+)
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """The regular expression that reads a template's arguments back out of its English text."""
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\{\{|\}\}|\{([a-z]+)\}", template):
+        out.append(re.escape(template[pos : m.start()]))
+        out.append(f"(?P<{m[1]}>.+?)" if m[1] else re.escape(m[0][0]))
+        pos = m.end()
+    out.append(re.escape(template[pos:]))
+    return re.compile("".join(out))
+
+
+_YAML_PATTERNS = [(t, _template_pattern(t)) for t in _YAML_PROBLEMS]
+
+
+def _yaml_words(problem: str) -> Msg:
+    for template, pattern in _YAML_PATTERNS:
+        found = pattern.fullmatch(problem)
+        if found:
+            return msg(template, **found.groupdict())
+    return msg("{problem}", problem=problem)
+
 
 def _yaml_problem(path: str, exc: Any) -> Problem:
     """A YAML error as one problem at its position, in words a plan author can act on."""
@@ -166,27 +221,30 @@ def _yaml_problem(path: str, exc: Any) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
     refusal_hint = getattr(exc, "hint", None)  # yamlsafe.PlanYAMLError: an alias or a custom tag
     if refusal_hint is not None:
-        return Problem(str(exc.problem), path=path, line=line, column=column, hint=refusal_hint)
+        return Problem(exc.problem, path=path, line=line, column=column, hint=refusal_hint)
     problem = str(exc.problem or exc.context)
     if problem.startswith("maximum depth"):
         from edplan.yamlsafe import MAX_DEPTH
 
         return Problem(
-            f"the plan is nested more than {MAX_DEPTH} levels deep",
+            msg("the plan is nested more than {depth} levels deep", depth=MAX_DEPTH),
             path=path,
             line=line,
             column=column,
-            hint="is this the right file?",
+            hint=msg("is this the right file?"),
         )
-    hint: str | None = None
+    hint: Msg | None = None
     if "'\\t'" in problem:
-        hint = "indent with spaces, not tabs"
+        hint = msg("indent with spaces, not tabs")
     elif exc.problem and exc.context_mark is not None and exc.context_mark is not mark:
         start = exc.context_mark
         template = _YAML_CONTEXTS.get(str(exc.context))
         if template and (start.line, start.column) != (mark.line, mark.column):
-            hint = template.format(where=f"line {start.line + 1}, column {start.column + 1}")
-    return Problem(f"YAML syntax: {problem}", path=path, line=line, column=column, hint=hint)
+            where = msg("line {line}, column {column}", line=start.line + 1, column=start.column + 1)
+            hint = msg(template, where=where)
+    return Problem(
+        msg("YAML syntax: {problem}", problem=_yaml_words(problem)), path=path, line=line, column=column, hint=hint
+    )
 
 
 def _checks_despite(data: Any, errors: list[Any]) -> list[Finding]:
@@ -318,9 +376,9 @@ def locate(raw: Any, loc: Loc, at_key: bool = False) -> tuple[int, int]:
 _CONTAINERS = ("sections", "tasks", "targets")
 
 
-def describe(raw: Any, loc: Loc) -> tuple[str, str]:
+def describe(raw: Any, loc: Loc) -> tuple[Msg, str]:
     """('task 11 target t11-x', 'schedule.due') — the thing a loc is about, in a plan author's words."""
-    context = "plan"
+    context = msg("plan")
     node = raw
     rest: list[str] = []
     parent_key: str | int | None = None
@@ -342,13 +400,19 @@ def describe(raw: Any, loc: Loc) -> tuple[str, str]:
     return context, ".".join(rest).replace(".[", "[")
 
 
-def _name_item(kind: str, index: int, item: Any, context: str) -> str:
+def _name_item(kind: str, index: int, item: Any, context: Msg) -> Msg:
     value = item.get("id" if kind == "targets" else "number") if isinstance(item, dict) else None
     if kind == "sections":
-        return f"section {value}" if isinstance(value, int) else f"section #{index + 1}"
+        return msg("section {n}", n=value) if isinstance(value, int) else msg("section #{i}", i=index + 1)
     if kind == "tasks":
-        return f"task {value}" if isinstance(value, int) else f"{context}, task #{index + 1}"
-    return f"target {value}" if isinstance(value, str) and value else f"{context}, target #{index + 1}"
+        return (
+            msg("task {n}", n=value)
+            if isinstance(value, int)
+            else msg("{context}, task #{i}", context=context, i=index + 1)
+        )
+    if isinstance(value, str) and value:
+        return msg("target {id}", id=value)
+    return msg("{context}, target #{i}", context=context, i=index + 1)
 
 
 # The model a mapping is validated as, by the key that holds it (None: the top of the file).
@@ -375,73 +439,109 @@ def _from_pydantic(path: str, raw: Any, err: Any) -> Problem:
     line, col = locate(raw, loc, at_key=extra)
     context, fieldname = describe(raw, loc)
     got = err.get("input")
-    hint: str | None = None
+    hint: Msg | None = None
     if extra:
         name = str(loc[-1])
         owner = _owner(loc)
         if name == "targets" and owner in (Plan, Section):
-            what = "targets must be listed inside a task"
-            hint = "move them under a task's 'targets:'"
+            what = msg("targets must be listed inside a task")
+            hint = msg("move them under a task's 'targets:'")
         else:
-            what = f"unknown field '{fieldname}'"
+            what = msg("unknown field '{field}'", field=fieldname)
             known = sorted(owner.model_fields) if owner is not None else []
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "remove it or check its spelling"
-        return Problem(f"{context}: {what}", path=path, line=line, column=col, field=fieldname, hint=hint)
-    if kind == "missing":
-        hint = f"add '{loc[-1]}:'"
+            hint = msg("did you mean '{name}'?", name=close[0]) if close else msg("remove it or check its spelling")
         return Problem(
-            f"{context}: missing '{fieldname}'", path=path, line=line, column=col, field=fieldname, hint=hint
+            msg("{context}: {what}", context=context, what=what),
+            path=path,
+            line=line,
+            column=col,
+            field=fieldname,
+            hint=hint,
+        )
+    if kind == "missing":
+        return Problem(
+            msg("{context}: missing '{field}'", context=context, field=fieldname),
+            path=path,
+            line=line,
+            column=col,
+            field=fieldname,
+            hint=msg("add '{name}:'", name=loc[-1]),
         )
     what = _explain(kind, err, got)
-    label = f"{context}: '{fieldname}' {what}" if fieldname else f"{context}: {what}"
+    if fieldname:
+        label = msg("{context}: '{field}' {what}", context=context, field=fieldname, what=what)
+    else:
+        label = msg("{context}: {what}", context=context, what=what)
     if loc[-1] == "tolerance":
-        hint = "write it as a fraction: 0.05 means ±5%"
+        hint = msg("write it as a fraction: 0.05 means ±5%")
     return Problem(label, path=path, line=line, column=col, field=fieldname, hint=hint)
 
 
-def _explain(kind: str, err: Any, got: Any) -> str:
+# pydantic's bounds, as its messages word them ("should be greater than 0").
+_BOUNDS = {
+    "greater_than": ("gt", "should be greater than {limit}, got {got}"),
+    "greater_than_equal": ("ge", "should be greater than or equal to {limit}, got {got}"),
+    "less_than": ("lt", "should be less than {limit}, got {got}"),
+    "less_than_equal": ("le", "should be less than or equal to {limit}, got {got}"),
+}
+
+
+def _explain(kind: str, err: Any, got: Any) -> Msg:
     shown = _show(got)
     if kind.startswith("decimal") or kind in ("float_parsing", "float_type", "finite_number"):
-        return f"must be a finite number, got {shown}"
+        return msg("must be a finite number, got {got}", got=shown)
     if kind.startswith("int"):
-        return f"must be a whole number, got {shown}"
+        return msg("must be a whole number, got {got}", got=shown)
     if kind.startswith("date") or kind.startswith("datetime"):
         if isinstance(got, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", got):
-            return f"is not a date in the calendar, got {shown}"
-        return f"must be a date like 2006-09-30, got {shown}"
+            return msg("is not a date in the calendar, got {got}", got=shown)
+        return msg("must be a date like 2006-09-30, got {got}", got=shown)
     if kind in ("string_type",):
-        return f"must be text, got {shown}"
+        return msg("must be text, got {got}", got=shown)
     if kind in ("list_type",):
-        return f"must be a list, got {shown}"
+        return msg("must be a list, got {got}", got=shown)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping of fields, got {shown}"
+        return msg("must be a mapping of fields, got {got}", got=shown)
     if kind == "bool_type" or kind == "bool_parsing":
-        return f"must be true or false, got {shown}"
+        return msg("must be true or false, got {got}", got=shown)
     if kind == "enum" or kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}, got {shown}"
+        return msg("must be one of {expected}, got {got}", expected=_or_list(str(expected)), got=shown)
     if kind == "string_pattern_mismatch":
-        return f"must be lowercase letters, digits, '.', '_' or '-' (starting with a letter or digit), got {shown}"
+        return msg(
+            "must be lowercase letters, digits, '.', '_' or '-' (starting with a letter or digit), got {got}", got=shown
+        )
     if kind in ("too_short", "string_too_short"):
-        return "must not be empty"
+        return msg("must not be empty")
     if kind == "string_too_long":
-        return f"is too long (at most {err.get('ctx', {}).get('max_length')} characters)"
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{err['msg'].lower().replace('input ', '')}, got {shown}"
-    return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {shown}"
+        return msg("is too long (at most {limit} characters)", limit=err.get("ctx", {}).get("max_length"))
+    if kind in _BOUNDS:
+        key, template = _BOUNDS[kind]
+        return msg(template, limit=err.get("ctx", {}).get(key), got=shown)
+    # A kind no plan has met yet: pydantic's own words (English).
+    return msg("{detail}, got {got}", detail=f"{err['msg'][0].lower()}{err['msg'][1:]}", got=shown)
 
 
-def _show(value: Any) -> str:
+def _or_list(expected: str) -> Msg | str:
+    """pydantic's "'a', 'b' or 'c'" with its "or" made translatable."""
+    head, sep, last = expected.rpartition(" or ")
+    return msg("{options} or {last}", options=head, last=last) if sep else expected
+
+
+def _show(value: Any) -> Msg | str:
     if isinstance(value, dict):
-        return "a mapping"
+        return msg("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return msg("a list")
     if value is None:
-        return "nothing"
+        return msg("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"  # as written in YAML, not Python's True
-    text = repr(str(value)) if isinstance(value, str) else str(value)
+    if isinstance(value, Decimal):
+        text = f"{value:f}"  # 1.5e3 read as Decimal would show as 1.5E+3
+    else:
+        text = repr(str(value)) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edplan.entries import check_logged
-from edplan.errors import Problem, UsageError
+from edplan.errors import Problem, UsageError, msg
 from edplan.planfile import load_plan
 from edplan.progress import LOG_SUFFIX, log_path_for, read_log
 
@@ -35,7 +35,9 @@ def validate_paths(paths: list[Path], log: Path | None = None) -> list[Checked]:
 
 def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Checked]:
     if not plan_path.exists():
-        raise UsageError(Problem("plan file not found", path=str(plan_path), hint="give an existing plan file"))
+        raise UsageError(
+            Problem(msg("plan file not found"), path=str(plan_path), hint=msg("give an existing plan file"))
+        )
     loaded = load_plan(plan_path)
     out: list[Checked] = []
     plan = loaded.plan
@@ -50,14 +52,20 @@ def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Ch
         out.append(checked)
     if plan is None or not log_path.exists():
         if not plan_wanted and plan is not None:
-            raise UsageError(Problem("progress log not found", path=str(log_path)))
+            raise UsageError(Problem(msg("progress log not found"), path=str(log_path)))
         return out
     read = read_log(log_path)
     checked = Checked(str(log_path), "log", list(read.problems), {"entries": len(read.entries)})
     for entry in read.entries:
         for p in check_logged(plan, entry):
             checked.problems.append(
-                Problem(f"{entry.id}: {p.message}", path=str(log_path), line=entry.line, field=p.field, hint=p.hint)
+                Problem(
+                    msg("{id}: {message}", id=entry.id, message=p.message),
+                    path=str(log_path),
+                    line=entry.line,
+                    field=p.field,
+                    hint=p.hint,
+                )
             )
     checked.problems.sort(key=lambda p: p.line or 0)
     out.append(checked)

@@ -18,6 +18,8 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
+from edplan.errors import Msg, msg
+
 MAX_DEPTH = 40
 _STANDARD_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 
@@ -25,7 +27,7 @@ _STANDARD_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "boo
 class PlanYAMLError(MarkedYAMLError):
     """Something a plan never needs (an alias, a custom tag): refused with a hint, not as bad syntax."""
 
-    def __init__(self, problem: str, mark: Any, hint: str) -> None:
+    def __init__(self, problem: Msg, mark: Any, hint: Msg) -> None:
         super().__init__(None, None, problem, mark)
         self.hint = hint
 
@@ -43,15 +45,17 @@ class _SafeComposer(Composer):
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent):
             raise PlanYAMLError(
-                "YAML aliases (*name) are not allowed in a plan file", event.start_mark, "write the value out in full"
+                msg("YAML aliases (*name) are not allowed in a plan file"),
+                event.start_mark,
+                msg("write the value out in full"),
             )
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
             if tag is not None and str(tag) not in _STANDARD_TAGS and str(tag) != "!":
                 raise PlanYAMLError(
-                    f"custom YAML tag {_shown_tag(tag)} is not allowed in a plan file",
+                    msg("custom YAML tag {tag} is not allowed in a plan file", tag=_shown_tag(tag)),
                     event.start_mark,
-                    "remove the tag",
+                    msg("remove the tag"),
                 )
         return super().compose_node(parent, index)
 

@@ -1,0 +1,238 @@
+"""Chinese and English: every word a person reads comes in both, and no English leaks into Chinese.
+
+The leak check removes what may stay as written in Chinese output — paths, positions, ids, quoted
+values, option and field names, codes, units and numbers — and fails on any English word left.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edplan import model, planfile
+from edplan.render.words import _STAGES, MESSAGES_ZH
+from tests.conftest import ROOT, SMALL_PLAN, run, write
+
+SRC = ROOT / "src" / "edplan"
+PLANS = Path(__file__).parent / "plans"
+INVALID = sorted((PLANS / "invalid").glob("*.yaml"))
+
+# Names that stay as written in any language: YAML field names, codes (kinds, directions, milestone
+# stages as typed on the command line), formats and programs.
+FIELD_NAMES = {
+    name for m in vars(model).values() if isinstance(m, type) and hasattr(m, "model_fields") for name in m.model_fields
+}
+CODES = {k.value for k in model.Kind} | {d.value for d in model.Direction} | set(_STAGES)
+OTHER = "YAML UTF NUL true false edplan EDPLAN_PLAN YYYY MM DD TARGET VALUE json yaml"
+KEEP = FIELD_NAMES | CODES | set(OTHER.split())
+
+
+def english_words(text: str) -> list[str]:
+    """English words in ``text`` that are none of the things allowed to stay as written."""
+    leaks: list[str] = []
+    for line in text.splitlines():
+        line = re.sub(r"^\S+?:\d+(?::\d+)?: ", "", line)  # path:line:column:
+        line = re.sub(r"^\S+\.(?:yaml|jsonl)\S*", "", line)  # a path at the start
+        line = re.sub(r"'[^']*'|\"[^\"]*\"", "", line)  # values and names quoted as written
+        line = re.sub(r"指标 [^：]+：", "", line)  # a target named by its id as written, even a wrong one
+        line = re.sub(r"(?<![A-Za-z0-9])[a-z0-9]+(?:[-_.][a-z0-9]+)+", "", line)  # ids: t03-rural-fund, edu-2006
+        line = re.sub(r"(?<![A-Za-z0-9])--?[a-z][a-z-]*", "", line)  # options
+        line = re.sub(r"!![\w/.:]+", "", line)  # a YAML tag as written
+        line = re.sub(r"\*name", "", line)
+        leaks += [w for w in re.findall(r"[A-Za-z][A-Za-z_]*", line) if w not in KEEP]
+    return leaks
+
+
+def test_the_leak_check_finds_english() -> None:
+    assert english_words("plan.yaml:3:4: 计划：'year' must be a whole number") == ["must", "be", "a", "whole"]
+    assert english_words("plan.yaml:3:4: 指标 t01-a：缺少 'source'；请添加 'source:'") == []
+
+
+# --- the catalog ------------------------------------------------------------------------------------
+
+
+def msg_templates() -> dict[str, str]:
+    """Every ``msg("…")`` template in the source, with the file it is in."""
+    found: dict[str, str] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name == "msg" and isinstance(node.args[0].value, str):
+                found.setdefault(node.args[0].value, str(path.relative_to(ROOT)))
+    # Templates chosen from tables at run time.
+    for template in (
+        *planfile._YAML_PROBLEMS,
+        *planfile._YAML_CONTEXTS.values(),
+        *(t for _, t in planfile._BOUNDS.values()),
+        "plan file",
+    ):
+        found.setdefault(template, "src/edplan/planfile.py")
+    return found
+
+
+def test_the_scan_sees_the_message_sites() -> None:
+    found = msg_templates()
+    assert len(found) > 100
+    assert found["the plan file is empty"] == "src/edplan/planfile.py"
+    assert found["task number {n} is used twice"] == "src/edplan/checks.py"
+
+
+def test_every_message_template_has_its_chinese() -> None:
+    missing = [f"{where}: {template!r}" for template, where in msg_templates().items() if template not in MESSAGES_ZH]
+    assert missing == []
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_each_translation_keeps_the_template_fields() -> None:
+    wrong = {en: zh for en, zh in MESSAGES_ZH.items() if _fields(en) != _fields(zh)}
+    assert wrong == {}
+
+
+# --- validate in Chinese ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plan", INVALID, ids=[p.stem for p in INVALID])
+def test_validate_in_chinese_leaks_no_english(plan: Path) -> None:
+    r = run("--lang", "zh", "validate", plan)
+    assert r.code == 1
+    assert r.out
+    assert english_words(r.out) == [], r.out
+    assert re.fullmatch(r"发现 \d+ 个问题\n", r.err)
+
+
+def test_validate_in_both_languages() -> None:
+    plan = PLANS / "invalid" / "unknown-field.yaml"
+    en = run("--lang", "en", "validate", plan)
+    zh = run("--lang", "zh", "validate", plan)
+    assert en.out.splitlines()[1] == f"{plan}:12:9: task 1: unknown field 'tittle'; did you mean 'title'?"
+    assert zh.out.splitlines()[1] == f"{plan}:12:9: 第 1 项任务：未知字段 'tittle'；是否指 'title'？"
+    assert (en.err, zh.err) == ("5 problem(s) found\n", "发现 5 个问题\n")
+    ok = PLANS / "valid" / "minimal.yaml"
+    assert run("--lang", "zh", "validate", ok).err == f"{ok}:有效(1 个部分,1 项任务,1 项指标)\n"
+
+
+def test_yaml_syntax_errors_in_chinese() -> None:
+    plan = PLANS / "invalid" / "yaml-syntax.yaml"
+    r = run("--lang", "zh", "validate", plan)
+    assert (
+        r.out == f"{plan}:5:9: YAML 语法错误：此处应为 ',' 或 '}}'，却遇到 ':'；请检查从第 4 行第 9 列开始的 {{ … }}\n"
+    )
+
+
+def test_github_and_json_follow_the_language_but_keys_do_not() -> None:
+    plan = PLANS / "invalid" / "negative-value.yaml"
+    r = run("--lang", "zh", "validate", "--format", "github", plan)
+    assert r.out == (
+        f"::error file={plan},line=16,col=20,title=edplan validate::"
+        "指标 t01-fund：目标值为负数；如确属有意，请设 allow_negative: true\n"
+    )
+    r = run("--lang", "zh", "validate", "--format", "json", plan)
+    assert '"message": "指标 t01-fund：目标值为负数"' in r.out
+    assert '"hint": "如确属有意，请设 allow_negative: true"' in r.out
+
+
+BAD_VALUES = ["abc", "-1", "[1, 2]", "{a: 1}", "", "2006-02-30", "2007-05-01", "null", "yes", "0", "1.5e3", "x: y"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_broken_plans_in_chinese_leak_no_english(tmp_path: Path, data: st.DataObject) -> None:
+    """Any one value of a small plan replaced by something wrong, or any one line dropped."""
+    lines = SMALL_PLAN.splitlines()
+    i = data.draw(st.integers(0, len(lines) - 1), label="line")
+    if data.draw(st.booleans(), label="drop"):
+        del lines[i]
+    else:
+        key, sep, _ = lines[i].partition(":")
+        if not sep:
+            return
+        lines[i] = f"{key}: {data.draw(st.sampled_from(BAD_VALUES), label='value')}"
+    plan = write(tmp_path / "plan.yaml", "\n".join(lines) + "\n")
+    r = run("--lang", "zh", "validate", plan)
+    assert r.code in (0, 1)
+    assert english_words(r.out) == [], r.out
+
+
+# --- status in both languages ------------------------------------------------------------------------
+
+
+def test_status_words_in_chinese(small_plan: Path) -> None:
+    r = run("--lang", "zh", "--plan", small_plan, "status", "--as-of", "2006-07-01")
+    assert r.code == 0
+    for words in ("任务", "指标", "目标", "实际", "应达", "完成", "状态", "未到期", "无数据", "截至 2006-07-01 的进度"):
+        assert words in r.out
+    assert english_words(r.out) == [], r.out
+
+
+def test_status_words_in_english(small_plan: Path) -> None:
+    r = run("--lang", "en", "--plan", small_plan, "status", "--as-of", "2006-07-01")
+    assert r.code == 0
+    for words in ("Task", "Target", "Goal", "Actual", "Expected", "Status", "not due", "no data", "status as of"):
+        assert words in r.out
+    assert "截至" not in r.out and "状态" not in r.out
+
+
+def test_status_codes_stay_english_in_chinese_json(small_plan: Path) -> None:
+    r = run("--lang", "zh", "--plan", small_plan, "status", "--as-of", "2006-07-01", "--format", "json")
+    assert r.code == 0
+    assert '"status": "not_due"' in r.out or '"status": "no_data"' in r.out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "--as-of", "2006-13-01"),
+        ("status", "--section", "9"),
+        ("record", "t01-fnd", "1", "--date", "2006-03-01"),
+        ("record", "t01-fund", "lots", "--date", "2006-03-01"),
+        ("record", "t01-fund", "1", "--date", "2006-02-30"),
+        ("record", "t01-fund", "1", "--date", "2007-03-01"),
+        ("record", "t01-fund", "5", "--unit", "人", "--date", "2006-03-01"),
+        ("record", "t02-rules", "printed", "--date", "2006-03-01"),
+    ],
+    ids=lambda a: "-".join(a),
+)
+def test_refusals_in_chinese_leak_no_english(small_plan: Path, args: tuple[str, ...]) -> None:
+    r = run("--lang", "zh", "--plan", small_plan, *args)
+    assert r.code in (1, 2)
+    line = r.err.removeprefix(f"edplan {args[0]}: ")
+    assert english_words(line) == [], r.err
+
+
+# --- which language -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "lang"),
+    [
+        (None, {"EDPLAN_LANG": "zh"}, "zh"),
+        (None, {"EDPLAN_LANG": "", "LANG": "zh_CN.UTF-8"}, "zh"),
+        (None, {"EDPLAN_LANG": "", "LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
+        (None, {"EDPLAN_LANG": "", "LANG": "C.UTF-8"}, "en"),
+        ("en", {"EDPLAN_LANG": "zh"}, "en"),
+        ("zh", {"EDPLAN_LANG": "en", "LANG": "en_US.UTF-8"}, "zh"),
+    ],
+)
+def test_lang_option_then_edplan_lang_then_locale(option: str | None, env: dict[str, str], lang: str) -> None:
+    plan = PLANS / "invalid" / "negative-value.yaml"
+    args = ("--lang", option) if option else ()
+    r = run(*args, "validate", plan, env=env)
+    assert r.err == ("发现 1 个问题\n" if lang == "zh" else "1 problem(s) found\n")
+
+
+def test_an_unknown_language_is_a_usage_error() -> None:
+    r = run("--lang", "fr", "validate", PLANS / "valid" / "minimal.yaml")
+    assert r.code == 2
+    assert "--lang" in r.err
