@@ -7,10 +7,12 @@ so the report stays one screen: what is left out is counted ("… and 4 more"), 
 
 from __future__ import annotations
 
+import html
 import io
 from decimal import Decimal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -149,25 +151,37 @@ def meeting_html(meeting: Meeting, lang: str) -> str:
     """The terminal report as an HTML page (Rich's recorded console), Chinese kept at full width."""
     console = Console(record=True, file=io.StringIO(), width=HTML_WIDTH, color_system="truecolor", force_terminal=True)
     console.print(meeting_view(meeting, lang))
+    code = _full_width(console.export_html(inline_styles=True, code_format="{code}"))
     title = word("report.title", lang, title=meeting.report.plan.title, as_of=meeting.report.as_of.isoformat())
-    template = _HTML.replace("{title}", _escape(title)).replace("{fonts}", HTML_FONTS)
-    template = template.replace("{lang}", "zh-CN" if lang == "zh" else "en")
-    return console.export_html(inline_styles=True, code_format=template)
+    page = _HTML.replace("{title}", html.escape(title)).replace("{fonts}", HTML_FONTS)
+    return page.replace("{lang}", "zh-CN" if lang == "zh" else "en").replace("{code}", code)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _full_width(code: str) -> str:
+    """Put each double-width character in a box exactly two columns wide.
+
+    Rich lays the report out counting a Chinese character as two columns; browsers draw it in
+    whatever CJK font they find, rarely exactly twice as wide as the Latin monospace one, so the
+    columns would drift. A 2ch-wide inline box per character keeps Rich's layout in any font.
+    """
+    out: list[str] = []
+    for ch in code:
+        if ord(ch) > 0x2E7F and cell_len(ch) == 2:
+            out.append(f'<span class="w">{ch}</span>')
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
-# Rich fills {code}, {foreground} and {background}; the rest is filled above (braces doubled for Rich).
 _HTML = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="UTF-8">
 <title>{title}</title>
 <style>
-body {{ color: {foreground}; background-color: {background}; margin: 2em; }}
-pre {{ font-family: {fonts}; font-size: 14px; line-height: 1.35; }}
+body { color: #000000; background-color: #ffffff; margin: 2em; }
+pre { font-family: {fonts}; font-size: 14px; line-height: 1.4; }
+pre .w { display: inline-block; width: 2ch; text-align: center; }
 </style>
 </head>
 <body>
