@@ -18,7 +18,7 @@ TARGET_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 
 
 class Kind(StrEnum):
-    """How entries make up the actual value."""
+    """How entries make up the actual value. 指标类型：累计 (cumulative)、时点 (level)、里程碑 (milestone)。"""
 
     cumulative = "cumulative"  # entries add up (money spent, people trained)
     level = "level"  # the latest reading counts (enrolment, a share, schools meeting a standard)
@@ -26,12 +26,12 @@ class Kind(StrEnum):
 
 
 class Direction(StrEnum):
-    """Which side of the figure counts as meeting it."""
+    """Which side of the figure counts as meeting it. 方向：不少于、不超过、左右、保持稳定。"""
 
     at_least = "at_least"
     at_most = "at_most"
-    approximately = "approximately"  # 左右: within the tolerance either side
-    stable = "stable"  # 保持稳定: stay within the tolerance band around the baseline
+    approximately = "approximately"  # 左右： within the tolerance either side
+    stable = "stable"  # 保持稳定： stay within the tolerance band around the baseline
 
 
 class _Strict(BaseModel):
@@ -39,72 +39,136 @@ class _Strict(BaseModel):
 
 
 class Checkpoint(_Strict):
-    by: dt.date = Field(description="Date by which the share is expected. 截止日期。")
+    """A share of the target expected by a date. 阶段目标：某日之前应完成的百分比。"""
+
+    by: dt.date = Field(title="by · 截止日期", description="Date by which the share is expected. 截止日期。")
     percent: Annotated[Decimal, Field(ge=0, le=100)] = Field(
-        description="Share of the target expected by that date, 0–100. 应完成的百分比。"
+        title="percent · 百分比", description="Share of the target expected by that date, 0–100. 应完成的百分比。"
     )
 
 
 class Schedule(_Strict):
-    """When progress is expected. Empty means linear over the plan period."""
+    """When progress is expected: one of due, start/end, or checkpoints. Empty means linear over the plan period.
+    进度安排：到期日、起止日期或分阶段目标，三选一；不写则按计划期匀速推进。"""
 
-    due: dt.date | None = Field(None, description="Nothing is expected before this date, everything by it. 到期日。")
-    start: dt.date | None = Field(None, description="Linear pace starts here (default: period start).")
-    end: dt.date | None = Field(None, description="Linear pace ends here (default: period end).")
+    due: dt.date | None = Field(
+        None, title="due · 到期日", description="Nothing is expected before this date, everything by it. 到期日。"
+    )
+    start: dt.date | None = Field(
+        None,
+        title="start · 开始日期",
+        description="Linear pace starts here (default: period start). 匀速推进的开始日期（默认计划期开始）。",
+    )
+    end: dt.date | None = Field(
+        None,
+        title="end · 结束日期",
+        description="Linear pace ends here (default: period end). 匀速推进的结束日期（默认计划期结束）。",
+    )
     checkpoints: list[Checkpoint] | None = Field(
-        None, description="Explicit checkpoints, e.g. by 2006-06-30: 40%. 分阶段目标。"
+        None,
+        title="checkpoints · 分阶段目标",
+        description="Explicit checkpoints, e.g. by 2006-06-30: 40%. 分阶段目标。",
     )
 
 
 class Settings(_Strict):
+    """Thresholds and defaults for the whole plan. 全计划的阈值与默认值。"""
+
     at_risk_below: Annotated[Decimal, Field(gt=0, le=1)] = Field(
-        Decimal("0.9"), description="At risk when actual is below this share of expected. 有风险阈值。"
+        Decimal("0.9"),
+        title="at_risk_below · 有风险阈值",
+        description="At risk when actual is below this share of expected. 实际低于应达的这一比例即为有风险。",
     )
     lagging_below: Annotated[Decimal, Field(gt=0, le=1)] = Field(
-        Decimal("0.7"), description="Lagging when actual is below this share of expected. 滞后阈值。"
+        Decimal("0.7"),
+        title="lagging_below · 滞后阈值",
+        description="Lagging when actual is below this share of expected. 实际低于应达的这一比例即为滞后。",
     )
     stale_after_days: Annotated[int, Field(ge=1)] = Field(
-        45, description="A target not updated for longer is flagged stale. 多少天未更新视为过期。"
+        45,
+        title="stale_after_days · 久未更新天数",
+        description="A target not updated for longer is flagged stale. 超过这些天未更新即标为久未更新。",
     )
     tolerance: Annotated[Decimal, Field(gt=0, lt=1)] = Field(
-        Decimal("0.05"), description="Default band for 'approximately' and 'stable' targets (0.05 = ±5%)."
+        Decimal("0.05"),
+        title="tolerance · 允许偏差",
+        description="Default band for 'approximately' and 'stable' targets (0.05 = ±5%). "
+        "左右、保持稳定类指标的默认偏差。",
     )
-    schedule: Schedule | None = Field(None, description="Default schedule for every target.")
+    schedule: Schedule | None = Field(
+        None,
+        title="schedule · 默认进度安排",
+        description="Default schedule for every target. 所有指标的默认进度安排。",
+    )
 
 
 class Period(_Strict):
-    start: dt.date = Field(description="First day of the plan period. 计划开始日期。")
-    end: dt.date = Field(description="Last day of the plan period. 计划结束日期。")
+    """The plan period. 计划期。"""
+
+    start: dt.date = Field(title="start · 开始日期", description="First day of the plan period. 计划开始日期。")
+    end: dt.date = Field(title="end · 结束日期", description="Last day of the plan period. 计划结束日期。")
 
 
 class Target(_Strict):
+    """One tracked figure or deliverable of a task. 指标：任务中的一个数字目标或交付成果。"""
+
     id: Annotated[str, Field(pattern=TARGET_ID_PATTERN, max_length=32)] = Field(
-        description="Stable id used by `edplan record`, e.g. t03-rural-fund. 指标编号。"
+        title="id · 指标编号",
+        description="Stable id used by `edplan record`, e.g. t03-rural-fund. 指标编号，记录进度时使用。",
     )
-    name: Annotated[str, Field(min_length=1)] = Field(description="Short name. 指标名称。")
-    kind: Kind = Field(Kind.cumulative, description="cumulative | level | milestone. 指标类型。")
+    name: Annotated[str, Field(min_length=1)] = Field(title="name · 指标名称", description="Short name. 指标名称。")
+    kind: Kind = Field(
+        Kind.cumulative,
+        title="kind · 指标类型",
+        description="cumulative (entries add up) | level (latest reading counts) | milestone (stages). "
+        "指标类型：累计 | 时点 | 里程碑。",
+    )
     direction: Direction = Field(
-        Direction.at_least, description="at_least | at_most | approximately (左右) | stable (保持稳定)."
+        Direction.at_least,
+        title="direction · 方向",
+        description="at_least | at_most | approximately (左右) | stable (保持稳定). "
+        "不少于 | 不超过 | 左右 | 保持稳定。",
     )
-    value: Decimal | None = Field(None, description="The figure as written, in `unit`. 目标值。")
+    value: Decimal | None = Field(
+        None, title="value · 目标值", description="The figure as written, in `unit`. 目标值，按原文单位。"
+    )
     unit: Annotated[str, Field(min_length=1)] | None = Field(
-        None, description="Unit as written: 万人, 亿元, 所, 人次, %. 单位。"
+        None, title="unit · 单位", description="Unit as written: 万人， 亿元， 所， 人次， %. 单位，按原文。"
     )
     stages: list[Annotated[str, Field(min_length=1)]] | None = Field(
-        None, description="Milestone stages in order, e.g. [drafted, approved, issued]. 里程碑阶段。"
+        None,
+        title="stages · 里程碑阶段",
+        description="Milestone stages in order, e.g. [drafted, approved, issued]. 里程碑阶段，按先后顺序。",
     )
     tolerance: Annotated[Decimal, Field(gt=0, lt=1)] | None = Field(
-        None, description="Band for approximately/stable targets (0.05 = ±5%). 允许偏差。"
+        None,
+        title="tolerance · 允许偏差",
+        description="Band for approximately/stable targets (0.05 = ±5%). 左右、保持稳定类指标的允许偏差。",
     )
-    baseline: Decimal | None = Field(None, description="Last year's figure, in `unit`. 基数。")
-    growth: Decimal | None = Field(None, description="Growth over the baseline in percent. 增长率(%)。")
-    allow_negative: bool = Field(False, description="Entries may be negative (adjustments).")
-    schedule: Schedule | None = Field(None, description="When progress is expected. 进度安排。")
-    weight: Annotated[Decimal, Field(ge=0)] = Field(Decimal(1), description="Weight in rollups. 权重。")
-    lead: str | None = Field(None, description="Lead unit (牵头单位).")
-    support: list[str] = Field(default_factory=list, description="Supporting units (配合单位).")
+    baseline: Decimal | None = Field(
+        None, title="baseline · 基数", description="Last year's figure, in `unit`. 上年基数。"
+    )
+    growth: Decimal | None = Field(
+        None, title="growth · 增长率", description="Growth over the baseline in percent. 比上年增长（%）。"
+    )
+    allow_negative: bool = Field(
+        False,
+        title="allow_negative · 允许负数",
+        description="Entries may be negative (adjustments). 进度记录可以为负数（调整）。",
+    )
+    schedule: Schedule | None = Field(
+        None, title="schedule · 进度安排", description="When progress is expected. 进度安排。"
+    )
+    weight: Annotated[Decimal, Field(ge=0)] = Field(
+        Decimal(1), title="weight · 权重", description="Weight in rollups. 汇总时的权重。"
+    )
+    lead: str | None = Field(None, title="lead · 牵头单位", description="Lead unit. 牵头单位。")
+    support: list[str] = Field(
+        default_factory=list, title="support · 配合单位", description="Supporting units. 配合单位。"
+    )
     source: Annotated[str, Field(min_length=1)] = Field(
-        description="The document's exact words this target comes from. 原文。"
+        title="source · 原文",
+        description="The document's exact words this target comes from. 指标所依据的原文。",
     )
 
     @property
@@ -113,33 +177,73 @@ class Target(_Strict):
 
 
 class Task(_Strict):
-    number: Annotated[int, Field(ge=1)] = Field(description="Task number as in the document. 任务序号。")
-    title: Annotated[str, Field(min_length=1)] = Field(description="Task title as written. 任务标题。")
-    lead: str | None = Field(None, description="Lead unit (牵头单位).")
-    support: list[str] = Field(default_factory=list, description="Supporting units (配合单位).")
-    schedule: Schedule | None = Field(None, description="Default schedule for this task's targets.")
-    weight: Annotated[Decimal, Field(ge=0)] = Field(Decimal(1), description="Weight in rollups. 权重。")
-    targets: Annotated[list[Target], Field(min_length=1)] = Field(description="What is tracked for this task. 指标。")
+    """A numbered task of the document. 任务：原文中编号的一项工作。"""
+
+    number: Annotated[int, Field(ge=1)] = Field(
+        title="number · 任务序号", description="Task number as in the document. 任务序号，与原文一致。"
+    )
+    title: Annotated[str, Field(min_length=1)] = Field(
+        title="title · 任务标题", description="Task title as written. 任务标题。"
+    )
+    lead: str | None = Field(None, title="lead · 牵头单位", description="Lead unit. 牵头单位。")
+    support: list[str] = Field(
+        default_factory=list, title="support · 配合单位", description="Supporting units. 配合单位。"
+    )
+    schedule: Schedule | None = Field(
+        None,
+        title="schedule · 默认进度安排",
+        description="Default schedule for this task's targets. 本任务各指标的默认进度安排。",
+    )
+    weight: Annotated[Decimal, Field(ge=0)] = Field(
+        Decimal(1), title="weight · 权重", description="Weight in rollups. 汇总时的权重。"
+    )
+    targets: Annotated[list[Target], Field(min_length=1)] = Field(
+        title="targets · 指标", description="What is tracked for this task. 本任务跟踪的指标。"
+    )
 
 
 class Section(_Strict):
-    number: Annotated[int, Field(ge=1)] = Field(description="Section number (一 = 1). 部分序号。")
-    title: Annotated[str, Field(min_length=1)] = Field(description="Section title as written. 部分标题。")
-    schedule: Schedule | None = Field(None, description="Default schedule for this section's targets.")
-    weight: Annotated[Decimal, Field(ge=0)] = Field(Decimal(1), description="Weight in rollups. 权重。")
-    tasks: Annotated[list[Task], Field(min_length=1)] = Field(description="Numbered tasks. 任务。")
+    """A section of the document (一、二、…). 部分。"""
+
+    number: Annotated[int, Field(ge=1)] = Field(
+        title="number · 部分序号", description="Section number (一 = 1). 部分序号（一 = 1）。"
+    )
+    title: Annotated[str, Field(min_length=1)] = Field(
+        title="title · 部分标题", description="Section title as written. 部分标题。"
+    )
+    schedule: Schedule | None = Field(
+        None,
+        title="schedule · 默认进度安排",
+        description="Default schedule for this section's targets. 本部分各指标的默认进度安排。",
+    )
+    weight: Annotated[Decimal, Field(ge=0)] = Field(
+        Decimal(1), title="weight · 权重", description="Weight in rollups. 汇总时的权重。"
+    )
+    tasks: Annotated[list[Task], Field(min_length=1)] = Field(
+        title="tasks · 任务", description="Numbered tasks. 编号的任务。"
+    )
 
 
 class Plan(_Strict):
-    """A work plan: 工作计划."""
+    """A work plan: sections of numbered tasks, each with the targets tracked. 工作计划。"""
 
-    id: Annotated[str, Field(pattern=TARGET_ID_PATTERN)] = Field(description="Plan id, e.g. edu-2006.")
-    title: Annotated[str, Field(min_length=1)] = Field(description="Title as written. 标题。")
-    year: Annotated[int, Field(ge=1900, le=2200)] = Field(description="Plan year. 年度。")
-    period: Period
-    source: str | None = Field(None, description="Where the plan text comes from. 来源。")
-    settings: Settings = Field(default_factory=Settings)
-    sections: Annotated[list[Section], Field(min_length=1)] = Field(description="Sections 一 … 十.")
+    id: Annotated[str, Field(pattern=TARGET_ID_PATTERN)] = Field(
+        title="id · 计划编号", description="Plan id, e.g. edu-2006. 计划编号。"
+    )
+    title: Annotated[str, Field(min_length=1)] = Field(title="title · 标题", description="Title as written. 标题。")
+    year: Annotated[int, Field(ge=1900, le=2200)] = Field(title="year · 年度", description="Plan year. 年度。")
+    period: Period = Field(title="period · 计划期", description="First and last day of the plan. 计划期的起止日期。")
+    source: str | None = Field(
+        None, title="source · 来源", description="Where the plan text comes from. 计划原文的来源。"
+    )
+    settings: Settings = Field(
+        default_factory=Settings,
+        title="settings · 设置",
+        description="Thresholds and defaults (all optional). 阈值与默认值（均可省略）。",
+    )
+    sections: Annotated[list[Section], Field(min_length=1)] = Field(
+        title="sections · 部分", description="Sections 一 … 十. 各部分。"
+    )
 
     def targets(self) -> list[tuple[Section, Task, Target]]:
         return [(s, t, g) for s in self.sections for t in s.tasks for g in t.targets]
