@@ -92,8 +92,7 @@ REFUSALS = [
     ),
     (
         ("t01-fund", "1", "--date", "2007-01-01"),
-        "edplan record: --date: date 2007-01-01 is outside the plan period 2006-01-01 – 2006-12-31; "
-        "give the date the progress refers to with --date",
+        "edplan record: --date: date 2007-01-01 is outside the plan period 2006-01-01 – 2006-12-31",
     ),
     (
         ("t01-fund", "abc", "--date", "2006-03-01"),

@@ -1,14 +1,15 @@
 """Progress entries: what one line of the log says, and checking a new one against the plan.
 
-Pure (no I/O): ``check_draft`` turns what a user or script typed into an :class:`Entry`, or into
-problems that name the field and say how to fix it. The same function serves ``record`` and bulk
-imports, so both refuse the same things with the same words.
+Pure (no I/O): :class:`Checker` turns what a user or script typed into an :class:`Entry`, or into
+problems that name the field and say how to fix it. The same checker serves ``record``, bulk imports
+(``record --from``) and corrections, so all of them refuse the same things with the same words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +18,15 @@ from edplan.errors import msg
 from edplan.model import Kind, Plan, Target
 from edplan.units import NumberError, UnitError, convert, parse_number
 
-MAX_TEXT = 2000  # note/source length: a log line stays a line a person can read
+MAX_TEXT = 2000  # note/source/reason length: a log line stays a line a person can read
+MAX_ID = 64
+# Ids are written into JSON and typed on command lines: no spaces, quotes, backslashes or control
+# characters, so that a line can be found by its id with a plain byte search.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+@#-]*")
+# Exactness: status sums figures with Python's default 28-digit decimal context. Bounding what one
+# figure may hold (15 digits before the point, 6 after) keeps any realistic sum exact.
+MAX_INTEGER_DIGITS = 15
+MAX_FRACTION_DIGITS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +50,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """An entry as typed: every field still text."""
+    """An entry as typed: every field still text (``None``: not given)."""
 
     target: str
     value: str
@@ -59,85 +68,134 @@ class FieldProblem:
     hint: str | None = None
 
 
-def new_id() -> str:
-    return "e-" + secrets.token_hex(6)
+def new_id(prefix: str = "e") -> str:
+    """A fresh id: ``e-`` for entries, ``c-`` for corrections, ``r-`` for retractions."""
+    return prefix + "-" + secrets.token_hex(6)
+
+
+def check_id(text: str, name: str = "id") -> list[FieldProblem]:
+    """Problems of an id as given (an empty one included)."""
+    if not text.strip():
+        return [FieldProblem(name, msg("id is empty"), msg("leave it out to have one generated"))]
+    if len(text) > MAX_ID or not ID_PATTERN.fullmatch(text):
+        return [
+            FieldProblem(
+                name,
+                msg("'{id}' is not a usable id", id=text[:80]),
+                msg(
+                    "use at most {limit} letters, digits and . _ : / + @ # -, starting with a letter or digit",
+                    limit=MAX_ID,
+                ),
+            )
+        ]
+    return []
+
+
+def check_text(name: str, text: str | None) -> list[FieldProblem]:
+    """A free-text field (note, source, reason) must stay one line of reasonable length."""
+    if text is not None and (len(text) > MAX_TEXT or any(c in text for c in "\n\r\x00")):
+        return [
+            FieldProblem(name, msg("{name} must be one line of at most {limit} characters", name=name, limit=MAX_TEXT))
+        ]
+    return []
+
+
+class Checker:
+    """Checks drafts against one plan; built once per command, so a batch of rows costs no re-indexing."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.targets: dict[str, Target] = {t.id: t for _, _, t in plan.targets()}
+
+    def check(
+        self, draft: Draft, today: dt.date, recorded: str, date_required: bool = False
+    ) -> Entry | list[FieldProblem]:
+        """Validate a draft. Returns the entry, or every problem found in it.
+
+        Without a date the entry is dated ``today``; ``date_required`` (bulk rows) refuses that instead.
+        """
+        plan = self.plan
+        problems: list[FieldProblem] = []
+        target_id = draft.target.strip()
+        target = self.targets.get(target_id)
+        if not target_id:
+            problems.append(
+                FieldProblem("target", msg("target id is empty"), msg("give a target id such as t03-rural-fund"))
+            )
+        elif target is None:
+            problems.append(
+                FieldProblem(
+                    "target", msg("unknown target '{target}'", target=target_id[:80]), suggest_ids(plan, target_id)
+                )
+            )
+
+        when: dt.date | None = today
+        date_given = draft.date is not None and bool(draft.date.strip())
+        if date_given:
+            assert draft.date is not None
+            when = parse_date(draft.date)
+            if when is None:
+                problems.append(
+                    FieldProblem(
+                        "date",
+                        msg("'{text}' is not a date", text=draft.date[:80]),
+                        msg("write it as YYYY-MM-DD, e.g. 2006-03-31"),
+                    )
+                )
+        elif date_required:
+            when = None
+            problems.append(
+                FieldProblem("date", msg("date is empty"), msg("give the date the figure refers to, YYYY-MM-DD"))
+            )
+        if when is not None and not plan.period.start <= when <= plan.period.end:
+            period = {
+                "date": when.isoformat(),
+                "start": plan.period.start.isoformat(),
+                "end": plan.period.end.isoformat(),
+            }
+            if date_given:
+                problems.append(
+                    FieldProblem("date", msg("date {date} is outside the plan period {start} – {end}", **period))
+                )
+            else:
+                problems.append(
+                    FieldProblem(
+                        "date",
+                        msg("date {date} (today) is outside the plan period {start} – {end}", **period),
+                        msg("give the date the progress refers to with --date"),
+                    )
+                )
+
+        unit = (draft.unit or "").strip() or None
+        value_text = draft.value.strip()
+        if target is not None:
+            problems += check_value(target, value_text, unit)
+        problems += check_text("note", draft.note) + check_text("source", draft.source)
+        if draft.id is not None:
+            problems += check_id(draft.id.strip())
+        if problems or target is None or when is None:
+            return problems
+        return Entry(
+            id=(draft.id or "").strip() or new_id(),
+            target=target.id,
+            value=canonical_value(target, value_text),
+            # Always store the unit: an entry must keep its meaning if the plan's unit is edited later.
+            unit=(unit or target.unit) if target.kind is not Kind.milestone else None,
+            date=when,
+            note=(draft.note or "").strip(),
+            source=(draft.source or "").strip(),
+            recorded=recorded,
+        )
 
 
 def check_draft(plan: Plan, draft: Draft, today: dt.date, recorded: str) -> Entry | list[FieldProblem]:
-    """Validate a draft against the plan. Returns the entry, or every problem found in it."""
-    problems: list[FieldProblem] = []
-    target_id = draft.target.strip()
-    found = plan.find_target(target_id) if target_id else None
-    target = found[2] if found else None
-    if not target_id:
-        problems.append(
-            FieldProblem("target", msg("target id is empty"), msg("give a target id such as t03-rural-fund"))
-        )
-    elif target is None:
-        problems.append(
-            FieldProblem("target", msg("unknown target '{target}'", target=target_id), suggest_ids(plan, target_id))
-        )
+    """Validate one draft against the plan (see :meth:`Checker.check`)."""
+    return Checker(plan).check(draft, today, recorded)
 
-    when: dt.date | None = today
-    if draft.date is not None and draft.date.strip():
-        when = parse_date(draft.date)
-        if when is None:
-            problems.append(
-                FieldProblem(
-                    "date",
-                    msg("'{text}' is not a date", text=draft.date),
-                    msg("write it as YYYY-MM-DD, e.g. 2006-03-31"),
-                )
-            )
-    if when is not None and not plan.period.start <= when <= plan.period.end:
-        today_used = draft.date is None or not draft.date.strip()
-        template = (
-            "date {date} (today) is outside the plan period {start} – {end}"
-            if today_used
-            else ("date {date} is outside the plan period {start} – {end}")
-        )
-        problems.append(
-            FieldProblem(
-                "date",
-                msg(
-                    template,
-                    date=when.isoformat(),
-                    start=plan.period.start.isoformat(),
-                    end=plan.period.end.isoformat(),
-                ),
-                msg("give the date the progress refers to with --date"),
-            )
-        )
 
-    unit = (draft.unit or "").strip() or None
-    value_text = draft.value.strip()
-    if target is not None:
-        problems += _check_value(target, value_text, unit)
-    for name, text in (("note", draft.note), ("source", draft.source), ("id", draft.id)):
-        if text is not None and (len(text) > MAX_TEXT or "\n" in text or "\r" in text):
-            problems.append(
-                FieldProblem(
-                    name, msg("{name} must be one line of at most {limit} characters", name=name, limit=MAX_TEXT)
-                )
-            )
-    entry_id = (draft.id or "").strip()
-    if draft.id is not None and not entry_id:
-        problems.append(FieldProblem("id", msg("id is empty"), msg("leave it out to have one generated")))
-    if problems or target is None or when is None:
-        return problems
-    if target.kind is not Kind.milestone:
-        value_text = str(parse_number(value_text))
-    return Entry(
-        id=entry_id or new_id(),
-        target=target.id,
-        value=value_text,
-        # Always store the unit: an entry must keep its meaning if the plan's unit is edited later.
-        unit=(unit or target.unit) if target.kind is not Kind.milestone else None,
-        date=when,
-        note=(draft.note or "").strip(),
-        source=(draft.source or "").strip(),
-        recorded=recorded,
-    )
+def canonical_value(target: Target, text: str) -> str:
+    """The value as the log keeps it: a plain decimal (``7.8万`` → ``78000``), or the stage name."""
+    return text.strip() if target.kind is Kind.milestone else str(parse_number(text))
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -151,33 +209,48 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-def check_logged(plan: Plan, entry: Entry) -> list[FieldProblem]:
+def check_logged(checker: Checker | Plan, entry: Entry) -> list[FieldProblem]:
     """Problems of an entry already in the log, judged against the plan as it is now."""
+    if not isinstance(checker, Checker):
+        checker = Checker(checker)
     draft = Draft(entry.target, entry.value, entry.date.isoformat(), entry.unit)
-    result = check_draft(plan, draft, entry.date, entry.recorded)
+    result = checker.check(draft, entry.date, entry.recorded)
     return result if isinstance(result, list) else []
 
 
-def _check_value(target: Target, text: str, unit: str | None) -> list[FieldProblem]:
+def check_value(target: Target, text: str, unit: str | None) -> list[FieldProblem]:
+    """Problems of a value (and its unit) for a target: a stage of a milestone, else a bounded decimal."""
     if target.kind is Kind.milestone:
         stages = target.stage_list
         if text not in stages:
             return [
                 FieldProblem(
                     "value",
-                    msg("'{value}' is not a stage of {target}", value=text, target=target.id),
+                    msg("'{value}' is not a stage of {target}", value=text[:80], target=target.id),
                     msg("use one of: {stages}", stages=", ".join(stages)),
                 )
             ]
         if unit:
-            return [FieldProblem("unit", msg("a milestone has no unit (got '{unit}')", unit=unit))]
+            return [FieldProblem("unit", msg("a milestone has no unit (got '{unit}')", unit=unit[:80]))]
         return []
     try:
         number = parse_number(text)
     except NumberError as exc:
         return [FieldProblem("value", exc.args[0], msg("write digits, e.g. 78000, 78,000 or 7.8万"))]
     out = []
-    if number < 0 and not target.allow_negative:
+    if not _bounded(number):
+        out.append(
+            FieldProblem(
+                "value",
+                msg("'{text}' is too large or too precise", text=text[:40]),
+                msg(
+                    "a figure has at most {integer} digits before the point and {fraction} after",
+                    integer=MAX_INTEGER_DIGITS,
+                    fraction=MAX_FRACTION_DIGITS,
+                ),
+            )
+        )
+    elif number < 0 and not target.allow_negative:
         out.append(
             FieldProblem(
                 "value",
@@ -194,7 +267,7 @@ def _check_value(target: Target, text: str, unit: str | None) -> list[FieldProbl
                     "unit",
                     msg(
                         "unit '{unit}' does not convert to {target}'s unit '{target_unit}'",
-                        unit=unit,
+                        unit=unit[:80],
                         target=target.id,
                         target_unit=target.unit,
                     ),
@@ -202,6 +275,14 @@ def _check_value(target: Target, text: str, unit: str | None) -> list[FieldProbl
                 )
             )
     return out
+
+
+def _bounded(number: Decimal) -> bool:
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # parse_number refuses NaN and infinities
+    fraction = max(-exponent, 0)
+    integer = max(len(digits) + exponent, 0)
+    return integer <= MAX_INTEGER_DIGITS and fraction <= MAX_FRACTION_DIGITS
 
 
 def suggest_ids(plan: Plan, wrong: str) -> str:

@@ -1,27 +1,52 @@
-"""The progress log: a plain-text, append-only ledger of entries, one JSON object per line.
+"""The progress log: a plain-text, append-only ledger, one JSON object per line.
 
-Beside ``plans/2006.yaml`` lives ``plans/2006.progress.jsonl``. Writers take an exclusive
-``flock`` on the log, write the whole batch with one ``os.write`` on an ``O_APPEND`` descriptor and
-``fsync`` before reporting success, so concurrent writers never interleave and a reported entry is
-on disk. Readers take a shared lock, so they never see half a batch. A line without its final
-newline is a write that was interrupted: it is reported, never parsed as data.
+Beside ``plans/2006.yaml`` lives ``plans/2006.progress.jsonl``. Four kinds of line (README, "The
+progress log", shows each):
+
+* an **entry** (``id``, ``target``, ``value``, ``unit``, ``date``, …): one figure reported;
+* a **correction** (``id``, ``corrects``, ``value``, ``unit``, ``reason``, ``date``, …) and a
+  **retraction** (``id``, ``retracts``, ``reason``, ``date``, …): amendments of an entry, appended,
+  never written over it;
+* a **commit** (``commit``, ``lines``) closing a batch: the entries of a bulk import carry
+  ``"batch": ID`` and count only once the commit line naming that batch directly follows all of them.
+  A single entry is one plain line.
+
+Writers take an exclusive ``flock``, append with ``O_APPEND`` and ``fsync`` before reporting success;
+a batch is written as its entries, ``fsync``, then its commit line, ``fsync``. A writer killed at any
+moment (or a power loss) therefore leaves either a committed batch or lines that readers ignore:
+an unfinished batch, or a last line without its newline. Readers take a shared lock; ``validate``
+reports what they ignored and :func:`repair` moves it into a side file. Nothing else ever rewrites
+the log.
+
+Reading is two streaming passes under one shared lock: the first collects the amendments (a byte
+search skips every other line), the second yields entries with their amendments applied. What is held
+in memory: one small record per distinct id (to drop the copies a union merge makes), the
+amendments, and the lines of a batch until its commit. Writers read the whole log to check ids.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import json
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO, Literal, NamedTuple
 
-from edplan.entries import Entry, parse_date
-from edplan.errors import InputError, Problem, UsageError
+from edplan.entries import Entry, new_id, parse_date
+from edplan.errors import InputError, Problem, UsageError, msg
 
 LOG_SUFFIX = ".progress.jsonl"
 MAX_LINE_BYTES = 64 * 1024
+# Crash tests only: seconds to pause between the pieces of a batch write, so that a test can kill the
+# writer between lines, inside a line and before the commit. Never set in normal use.
+SLOW_WRITE_ENV = "EDPLAN_TEST_SLOW_WRITE"
+
+_REPAIR = msg("run 'edplan repair' to set it aside")
 
 
 def log_path_for(plan_path: Path | str) -> Path:
@@ -30,8 +55,34 @@ def log_path_for(plan_path: Path | str) -> Path:
     return plan_path.with_name(plan_path.stem + LOG_SUFFIX)
 
 
-def entry_line(entry: Entry) -> str:
-    """The canonical line for an entry: fixed key order, empty fields left out."""
+# --- the lines ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """A correction or a retraction of one entry: a line of its own, after the entry's line.
+
+    ``date`` is the day the amendment became known (not the day the figure refers to): ``status
+    --as-of D`` applies only amendments dated on or before D; without ``--as-of`` every one applies.
+    """
+
+    id: str
+    entry_id: str  # the entry amended (never another amendment)
+    kind: Literal["correction", "retraction"]
+    reason: str
+    date: dt.date
+    value: str | None = None  # corrections: the new value, written as an entry writes it
+    unit: str | None = None  # corrections: the unit of ``value`` (None for milestones)
+    recorded: str = ""  # when it was appended (UTC)
+    line: int = 0  # where it stands in the log (0: not read from a log)
+
+    def key(self) -> tuple[str, str, str | None, str | None, dt.date, str]:
+        """What makes two amendments with one id the same (the recording time does not)."""
+        return (self.kind, self.entry_id, self.value, self.unit, self.date, self.reason)
+
+
+def entry_line(entry: Entry, batch: str | None = None) -> str:
+    """The canonical line for an entry: fixed key order, empty optional fields left out."""
     record: dict[str, str] = {"id": entry.id, "target": entry.target, "value": entry.value}
     if entry.unit:
         record["unit"] = entry.unit
@@ -42,192 +93,667 @@ def entry_line(entry: Entry) -> str:
         record["source"] = entry.source
     if entry.recorded:
         record["recorded"] = entry.recorded
+    if batch:
+        record["batch"] = batch
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-@dataclass
-class LogRead:
-    """Entries in log order (duplicates by id removed), and the problems met on the way."""
-
-    path: str
-    entries: list[Entry] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    duplicates: int = 0
-    torn: bool = False
-
-
-def read_log(path: Path | str) -> LogRead:
-    """Read the whole log. A missing log is an empty one (nothing recorded yet)."""
-    path = Path(path)
-    result = LogRead(str(path))
-    try:
-        with _locked(path, fcntl.LOCK_SH, create=False) as fd:
-            data = _read_all(fd)
-    except FileNotFoundError:
-        return result
-    seen: dict[str, tuple[int, Entry]] = {}
-    for number, line in _lines(data, result):
-        entry = _parse(line, number, result)
-        if entry is None:
-            continue
-        first = seen.get(entry.id)
-        if first is None:
-            seen[entry.id] = (number, entry)
-            result.entries.append(entry)
-        elif first[1].key() == entry.key():
-            result.duplicates += 1  # e.g. both sides of a union merge: counted once
-        else:
-            result.problems.append(
-                Problem(
-                    f"id '{entry.id}' is used by a different entry on line {first[0]}",
-                    path=result.path,
-                    line=number,
-                    field="id",
-                    hint="ids identify one entry; correct a figure with 'edplan correct'",
-                )
-            )
-    return result
+def amendment_line(amendment: Amendment) -> str:
+    """The canonical line for a correction or a retraction."""
+    a = amendment
+    record: dict[str, str] = {"id": a.id}
+    if a.kind == "correction":
+        record["corrects"] = a.entry_id
+        record["value"] = a.value or ""
+        if a.unit:
+            record["unit"] = a.unit
+    else:
+        record["retracts"] = a.entry_id
+    record["date"] = a.date.isoformat()
+    record["reason"] = a.reason
+    if a.recorded:
+        record["recorded"] = a.recorded
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def _lines(data: bytes, result: LogRead) -> Iterator[tuple[int, bytes]]:
-    number = 0
-    start = 0
-    end = len(data)
-    while start < end:
-        newline = data.find(b"\n", start)
-        number += 1
-        if newline == -1:
-            result.torn = True
-            result.problems.append(
-                Problem(
-                    "incomplete entry (write interrupted)",
-                    path=result.path,
-                    line=number,
-                    hint="run 'edplan repair' to set it aside",
-                )
-            )
-            return
-        yield number, data[start:newline]
-        start = newline + 1
+def commit_line(batch: str, lines: int) -> str:
+    return json.dumps({"commit": batch, "lines": lines}) + "\n"
 
 
-_FIELDS = ("id", "target", "value", "unit", "date", "note", "source", "recorded")
+class _Commit(NamedTuple):
+    batch: str
+    lines: int
 
 
-def _parse(raw: bytes, number: int, result: LogRead) -> Entry | None:
+_Record = Entry | Amendment | _Commit
+
+_ENTRY_FIELDS = frozenset(("id", "target", "value", "unit", "date", "note", "source", "recorded", "batch"))
+_CORRECTION_FIELDS = frozenset(("id", "corrects", "value", "unit", "date", "reason", "recorded"))
+_RETRACTION_FIELDS = frozenset(("id", "retracts", "date", "reason", "recorded"))
+_COMMIT_FIELDS = frozenset(("commit", "lines"))
+
+
+def _parse(raw: bytes, number: int, path: str, problems: list[Problem]) -> tuple[_Record, str | None] | None:
+    """One line → a record (and the batch an entry belongs to), or None with the problem recorded.
+
+    The only place log lines are parsed: reading, appending, amending and repairing all agree.
+    """
+
     def bad(message: str, field_name: str | None = None, hint: str | None = None) -> None:
-        result.problems.append(Problem(message, path=result.path, line=number, field=field_name, hint=hint))
+        problems.append(Problem(message, path=path, line=number, field=field_name, hint=hint))
 
-    if not raw.strip():
-        return None
-    if len(raw) > MAX_LINE_BYTES:
-        bad(f"line is {len(raw)} bytes; entries are at most {MAX_LINE_BYTES}")
+    if b"\x00" in raw:
+        bad(msg("NUL bytes in the line (corrupt entry)"), hint=_REPAIR)
         return None
     try:
         record = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        bad("invalid UTF-8")
+        bad(msg("invalid UTF-8 (corrupt entry)"), hint=_REPAIR)
         return None
-    except ValueError:
-        bad("not a JSON object (corrupt or incomplete entry)", hint="run 'edplan repair' to set it aside")
+    except (ValueError, RecursionError):
+        if raw.startswith(b"{") and not raw.rstrip().endswith(b"}"):
+            # The start of a line without its end: a write cut short, later followed by a newline.
+            bad(msg("incomplete entry (write interrupted)"), hint=_REPAIR)
+        else:
+            bad(msg("not a JSON object (corrupt or incomplete entry)"), hint=_REPAIR)
         return None
     if not isinstance(record, dict):
-        bad("not a JSON object")
+        bad(msg("not a JSON object (corrupt or incomplete entry)"), hint=_REPAIR)
         return None
+    if "commit" in record:
+        kind, allowed = "commit", _COMMIT_FIELDS
+    elif "corrects" in record:
+        kind, allowed = "correction", _CORRECTION_FIELDS
+    elif "retracts" in record:
+        kind, allowed = "retraction", _RETRACTION_FIELDS
+    else:
+        kind, allowed = "entry", _ENTRY_FIELDS
     for key in record:
-        if key not in _FIELDS:
-            bad(f"unknown field '{key}'", key)
+        if key not in allowed:
+            bad(msg("unknown field '{field}'", field=str(key)[:40]), str(key)[:40], _REPAIR)
             return None
-    for key in ("id", "target", "value", "date"):
-        if not isinstance(record.get(key), str) or not record[key]:
-            bad(f"'{key}' is missing or not text", key)
+    if kind == "commit":
+        lines = record.get("lines")
+        if not isinstance(record["commit"], str) or not isinstance(lines, int) or isinstance(lines, bool) or lines < 1:
+            bad(msg("a commit line needs a batch id and a positive 'lines' count"), hint=_REPAIR)
             return None
-    for key in ("unit", "note", "source", "recorded"):
+        return _Commit(record["commit"], lines), None
+    required = {
+        "entry": ("id", "target", "value", "date"),
+        "correction": ("id", "corrects", "value", "date", "reason"),
+        "retraction": ("id", "retracts", "date", "reason"),
+    }[kind]
+    for key in required:
+        if not isinstance(record.get(key), str) or (not record[key] and key != "reason"):
+            bad(msg("'{field}' is missing or not text", field=key), key, _REPAIR)
+            return None
+    for key in allowed:
         if key in record and not isinstance(record[key], str):
-            bad(f"'{key}' is not text", key)
+            bad(msg("'{field}' is not text", field=key), key, _REPAIR)
             return None
     when = parse_date(record["date"])
     if when is None:
-        bad(f"'date' {record['date']!r} is not a date", "date")
+        bad(msg("'{text}' is not a date", text=record["date"][:40]), "date", _REPAIR)
         return None
-    return Entry(
-        record["id"],
-        record["target"],
-        record["value"],
-        record.get("unit"),
-        when,
-        record.get("note", ""),
-        record.get("source", ""),
-        record.get("recorded", ""),
-        number,
+    if kind == "entry":
+        entry = Entry(
+            record["id"],
+            record["target"],
+            record["value"],
+            record.get("unit"),
+            when,
+            record.get("note", ""),
+            record.get("source", ""),
+            record.get("recorded", ""),
+            number,
+        )
+        return entry, record.get("batch")
+    amendment = Amendment(
+        id=record["id"],
+        entry_id=record["corrects"] if kind == "correction" else record["retracts"],
+        kind="correction" if kind == "correction" else "retraction",
+        reason=record["reason"],
+        date=when,
+        value=record.get("value"),
+        unit=record.get("unit"),
+        recorded=record.get("recorded", ""),
+        line=number,
     )
+    return amendment, None
+
+
+# --- framing: raw lines → committed records -------------------------------------------------------
+
+
+class _Raw(NamedTuple):
+    number: int  # 1-based line number
+    start: int  # byte offset of the line
+    end: int  # byte offset after the line (and its newline)
+    data: bytes | None  # without the newline; None: longer than MAX_LINE_BYTES
+    complete: bool  # False: the last line, without its newline
+
+
+def _raw_lines(fh: IO[bytes]) -> Iterator[_Raw]:
+    """Every line of the log with its position, never holding more than one line of bounded size."""
+    number = 0
+    offset = 0
+    while True:
+        chunk = fh.readline(MAX_LINE_BYTES + 1)
+        if not chunk:
+            return
+        number += 1
+        start = offset
+        if chunk.endswith(b"\n"):
+            offset += len(chunk)
+            yield _Raw(number, start, offset, chunk[:-1], True)
+            continue
+        if len(chunk) <= MAX_LINE_BYTES:
+            offset += len(chunk)
+            yield _Raw(number, start, offset, chunk, False)
+            return
+        size, complete = len(chunk), False
+        while more := fh.readline(1 << 20):
+            size += len(more)
+            if more.endswith(b"\n"):
+                complete = True
+                break
+        offset += size
+        yield _Raw(number, start, offset, None, complete)
+        if not complete:
+            return
+
+
+class _Scan:
+    """Turns raw lines into the records that count, noting every line that does not.
+
+    ``set_aside`` collects the byte ranges of lines a reader ignores because of how they were written
+    (torn, corrupt, an unfinished batch, a commit without its batch): what :func:`repair` moves out.
+    """
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.set_aside: list[_Raw] = []
+        self.torn = False
+
+    def records(self, fh: IO[bytes]) -> Iterator[Entry | Amendment]:
+        pending: list[tuple[Entry, _Raw]] = []
+        pending_batch: str | None = None
+
+        def unfinished() -> None:
+            nonlocal pending_batch
+            if pending:
+                first, last = pending[0][1].number, pending[-1][1].number
+                self.problems.append(
+                    Problem(
+                        msg(
+                            "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)",
+                            batch=pending_batch,
+                            first=first,
+                            last=last,
+                        ),
+                        path=self.path,
+                        line=first,
+                        hint=_REPAIR,
+                    )
+                )
+                self.set_aside.extend(raw for _, raw in pending)
+                pending.clear()
+            pending_batch = None
+
+        for raw in _raw_lines(fh):
+            if not raw.complete:
+                unfinished()
+                self.torn = True
+                self.problems.append(
+                    Problem(msg("incomplete entry (write interrupted)"), path=self.path, line=raw.number, hint=_REPAIR)
+                )
+                self.set_aside.append(raw)
+                return
+            if raw.data is None:
+                unfinished()
+                self.problems.append(
+                    Problem(
+                        msg("line is longer than {limit} bytes (corrupt entry)", limit=f"{MAX_LINE_BYTES:,}"),
+                        path=self.path,
+                        line=raw.number,
+                        hint=_REPAIR,
+                    )
+                )
+                self.set_aside.append(raw)
+                continue
+            if not raw.data.strip():
+                continue
+            parsed = _parse(raw.data, raw.number, self.path, self.problems)
+            if parsed is None:
+                unfinished()
+                self.set_aside.append(raw)
+                continue
+            record, batch = parsed
+            if isinstance(record, _Commit):
+                if pending and pending_batch == record.batch and len(pending) == record.lines:
+                    yield from (entry for entry, _ in pending)
+                    pending.clear()
+                    pending_batch = None
+                    continue
+                unfinished()
+                self.problems.append(
+                    Problem(
+                        msg(
+                            "commit of batch {batch} does not follow its {lines} lines",
+                            batch=record.batch,
+                            lines=record.lines,
+                        ),
+                        path=self.path,
+                        line=raw.number,
+                        hint=_REPAIR,
+                    )
+                )
+                self.set_aside.append(raw)
+                continue
+            if isinstance(record, Entry) and batch is not None:
+                if batch != pending_batch:
+                    unfinished()
+                    pending_batch = batch
+                pending.append((record, raw))
+                continue
+            unfinished()
+            yield record
+        unfinished()
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+@dataclass
+class LogRead:
+    """What the log says, as of a knowledge date.
+
+    ``entries``: in log order, each once (copies of an id with the same content, e.g. from both
+    sides of a union merge, are dropped and counted in ``duplicates``), with corrections applied
+    and retracted entries left out. ``amendments``: every correction and retraction, in log order.
+    ``problems``: everything a reader skipped, with where it is and how to fix it.
+    """
+
+    path: str
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)
+    duplicates: int = 0
+    corrected: int = 0  # entries whose figure a correction changed
+    retracted: int = 0
+    torn: bool = False
+
+
+def read_log(path: Path | str, known_by: dt.date | None = None) -> LogRead:
+    """Read the whole log. A missing log is an empty one (nothing recorded yet).
+
+    ``known_by``: apply only amendments dated on or before it (``status --as-of``); None applies all.
+    """
+    result = LogRead(str(path))
+    result.entries = list(iter_entries(path, result, known_by))
+    return result
+
+
+def iter_entries(path: Path | str, result: LogRead, known_by: dt.date | None = None) -> Iterator[Entry]:
+    """Stream the entries :func:`read_log` would list, filling ``result`` with the rest as it goes.
+
+    Holds the shared lock until the iterator is exhausted or closed.
+    """
+    try:
+        with _locked(Path(path), fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
+            yield from _entries(fh, result, known_by)
+    except FileNotFoundError:
+        return
+    except PermissionError:
+        raise UsageError(Problem(msg("cannot read the progress log: permission denied"), path=result.path)) from None
+    except IsADirectoryError:
+        raise UsageError(Problem(msg("the progress log is a directory"), path=result.path)) from None
+
+
+def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterator[Entry]:
+    by_entry = _amendments(fh, result)
+    fh.seek(0)
+    scan = _Scan(result.path, result.problems)
+    # id → (line, fingerprint of its content): enough to tell a harmless copy from a conflict.
+    seen: dict[str, tuple[int, int]] = {}
+    for record in scan.records(fh):
+        if isinstance(record, Amendment):
+            continue  # collected by the first pass
+        entry = record
+        fingerprint = hash(entry.key())
+        first = seen.get(entry.id)
+        if first is not None:
+            if first[1] == fingerprint:
+                result.duplicates += 1
+            else:
+                result.problems.append(_conflict(result.path, entry.line, entry.id, first[0]))
+            continue
+        seen[entry.id] = (entry.line, fingerprint)
+        changes = by_entry.get(entry.id)
+        if changes:
+            amended = _apply(entry, changes, known_by)
+            if amended is None:
+                result.retracted += 1
+                continue
+            if amended is not entry:
+                result.corrected += 1
+            entry = amended
+        yield entry
+    result.torn = scan.torn
+    for a in result.amendments:
+        if a.id in seen:
+            result.problems.append(_conflict(result.path, a.line, a.id, seen[a.id][0]))
+        elif a.entry_id not in seen:
+            result.problems.append(
+                Problem(
+                    msg(
+                        "correction {id} refers to '{entry}', which is not an entry of this log"
+                        if a.kind == "correction"
+                        else "retraction {id} refers to '{entry}', which is not an entry of this log",
+                        id=a.id,
+                        entry=a.entry_id,
+                    ),
+                    path=result.path,
+                    line=a.line,
+                    field="corrects" if a.kind == "correction" else "retracts",
+                    hint=msg("amend an entry by its id"),
+                )
+            )
+    result.problems.sort(key=lambda p: p.line or 0)
+
+
+def _amendments(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
+    """First pass: every correction and retraction, by the entry they amend (other lines are skipped
+    with a byte search, so this pass costs little when there are few)."""
+    by_entry: dict[str, list[Amendment]] = {}
+    by_id: dict[str, Amendment] = {}
+    scratch: list[Problem] = []  # the second pass reports line problems
+    for raw in _raw_lines(fh):
+        data = raw.data
+        if not raw.complete or data is None or (b'"corrects"' not in data and b'"retracts"' not in data):
+            continue
+        parsed = _parse(data, raw.number, result.path, scratch)
+        if parsed is None or not isinstance(parsed[0], Amendment):
+            continue
+        amendment = parsed[0]
+        first = by_id.get(amendment.id)
+        if first is not None:
+            if first.key() == amendment.key():
+                result.duplicates += 1
+            else:
+                result.problems.append(_conflict(result.path, amendment.line, amendment.id, first.line))
+            continue
+        by_id[amendment.id] = amendment
+        by_entry.setdefault(amendment.entry_id, []).append(amendment)
+        result.amendments.append(amendment)
+    return by_entry
+
+
+def _apply(entry: Entry, changes: Iterable[Amendment], known_by: dt.date | None) -> Entry | None:
+    """The entry after its amendments known by ``known_by``, in log order; None once retracted."""
+    for a in changes:
+        if known_by is not None and a.date > known_by:
+            continue
+        if a.kind == "retraction":
+            return None  # a retraction is final
+        entry = replace(entry, value=a.value or "", unit=a.unit)
+    return entry
+
+
+def _conflict(path: str, line: int, entry_id: str, first: int) -> Problem:
+    return Problem(
+        msg("id '{id}' is used by a different entry on line {line}", id=entry_id, line=first),
+        path=path,
+        line=line,
+        field="id",
+        hint=msg("ids identify one entry; correct a figure with 'edplan correct'"),
+    )
+
+
+@dataclass(frozen=True)
+class History:
+    """One entry of a target and what happened to it since, for ``edplan show``.
+
+    ``entry`` is the entry as originally recorded (``entry.line`` is its line in the log).
+    ``amendments`` are its corrections and retractions in log order, each with its ``reason``, its
+    ``date`` (the day it became known) and its ``line``; empty when the entry was never amended.
+    """
+
+    entry: Entry
+    amendments: tuple[Amendment, ...] = ()
+
+    def current(self, known_by: dt.date | None = None) -> Entry | None:
+        """The entry as it stands with the amendments known by ``known_by`` (all when None); None:
+        retracted."""
+        return _apply(self.entry, self.amendments, known_by)
+
+    @property
+    def retraction(self) -> Amendment | None:
+        return next((a for a in self.amendments if a.kind == "retraction"), None)
+
+
+def history(path: Path | str, target_id: str) -> list[History]:
+    """Every entry of ``target_id`` in log order, each with all its corrections and retractions.
+
+    Retracted entries are included (their ``current()`` is None). Problems of the log (torn lines,
+    unfinished batches) are not repeated here: ``read_log(path).problems`` has them.
+    """
+    result = LogRead(str(path))
+    found: list[Entry] = []
+    try:
+        with _locked(Path(path), fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
+            by_entry = _amendments(fh, result)
+            fh.seek(0)
+            seen: set[str] = set()
+            for record in _Scan(result.path, []).records(fh):
+                if isinstance(record, Entry) and record.target == target_id and record.id not in seen:
+                    seen.add(record.id)
+                    found.append(record)
+    except FileNotFoundError:
+        return []
+    return [History(entry, tuple(by_entry.get(entry.id, ()))) for entry in found]
+
+
+# --- appending ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An id of the batch already used by something else: nothing of the batch was written."""
+
+    index: int  # position of the refused entry in the batch
+    entry: Entry
+    line: int  # log line holding the id (0: an earlier entry of the same batch)
 
 
 @dataclass
 class AppendResult:
-    added: list[Entry]
-    already: list[Entry]
+    added: list[Entry]  # written (or, with dry_run, that would be)
+    already: list[Entry]  # ids already in the log with the same content: skipped (a retry)
+    conflicts: list[Conflict]  # when not empty, nothing was written
+    written: bool = False
 
 
-def append_entries(path: Path | str, entries: Iterable[Entry]) -> AppendResult:
-    """Append entries atomically: all of them or none, never an id twice.
+def append_entries(path: Path | str, entries: Iterable[Entry], dry_run: bool = False) -> AppendResult:
+    """Append entries as one unit: all of them or none, never an id twice.
 
     An entry whose id is already in the log with the same content is skipped (a retried script);
-    the same id with different content refuses the whole batch.
+    the same id with other content (in the log or earlier in the batch) is a conflict, and then
+    nothing is written. More than one new entry is written as a batch with a commit line.
     """
     path = Path(path)
     batch = list(entries)
-    try:
-        with _locked(path, fcntl.LOCK_EX, create=True) as fd:
-            data = _read_all(fd)
-            existing = _existing(path, data, {e.id for e in batch})
-            added: list[Entry] = []
-            already: list[Entry] = []
-            conflicts: list[Problem] = []
-            in_batch: dict[str, Entry] = {}
-            for entry in batch:
-                old = existing.get(entry.id) or in_batch.get(entry.id)
-                if old is None:
-                    in_batch[entry.id] = entry
-                    added.append(entry)
-                elif old.key() == entry.key():
-                    already.append(entry)
-                else:
-                    conflicts.append(
-                        Problem(
-                            f"id '{entry.id}' is already recorded with different content",
-                            path=str(path),
-                            field="id",
-                            hint="use a new id, or 'edplan correct' to change a recorded figure",
-                        )
-                    )
-            if conflicts:
-                raise InputError(conflicts)
-            if added:
-                payload = "".join(entry_line(e) for e in added).encode("utf-8")
-                if data and not data.endswith(b"\n"):
-                    # An interrupted write left a fragment: end it so ours is not glued onto it.
-                    payload = b"\n" + payload
-                _write_all(fd, payload)
-                os.fsync(fd)
-    except PermissionError:
-        raise UsageError(Problem("cannot write the progress log: permission denied", path=str(path))) from None
-    return AppendResult(added, already)
+    wanted = {e.id for e in batch}
+    if dry_run:
+        with suppress(FileNotFoundError), _opened(path, fcntl.LOCK_SH, create=False) as (fd, _):
+            return _sort_batch(batch, _records_with_ids(fd, path, wanted))
+        return _sort_batch(batch, {})
+    with _opened(path, fcntl.LOCK_EX, create=True) as (fd, created):
+        result = _sort_batch(batch, _records_with_ids(fd, path, wanted))
+        if result.added and not result.conflicts:
+            lines = [entry_line(e) for e in result.added]
+            if len(lines) > 1:
+                batch_id = new_id("b")
+                lines = [entry_line(e, batch_id) for e in result.added]
+                lines.append(commit_line(batch_id, len(result.added)))
+            _append(fd, lines, path, created)
+            result.written = True
+    return result
 
 
-def _existing(path: Path, data: bytes, ids: set[str]) -> dict[str, Entry]:
-    """Entries already in the log with one of ``ids`` (only lines that mention one are parsed)."""
-    found: dict[str, Entry] = {}
-    if not data or not ids:
+def _sort_batch(batch: list[Entry], existing: dict[str, _Record]) -> AppendResult:
+    result = AppendResult([], [], [])
+    in_batch: dict[str, Entry] = {}
+    for index, entry in enumerate(batch):
+        old = existing.get(entry.id)
+        earlier = in_batch.get(entry.id)
+        if old is None and earlier is None:
+            in_batch[entry.id] = entry
+            result.added.append(entry)
+        elif (isinstance(old, Entry) and old.key() == entry.key()) or (
+            earlier is not None and earlier.key() == entry.key()
+        ):
+            result.already.append(entry)
+        else:
+            line = old.line if isinstance(old, Entry | Amendment) else 0
+            result.conflicts.append(Conflict(index, entry, line))
+    return result
+
+
+def _records_with_ids(fd: int, path: Path, ids: set[str]) -> dict[str, _Record]:
+    """The committed records (first of each) whose id is one of ``ids``."""
+    found: dict[str, _Record] = {}
+    if not ids:
         return found
-    scratch = LogRead(str(path))
-    for number, line in _lines(data, scratch):
-        if b'"id": "' not in line:
-            continue
-        entry = _parse(line, number, scratch)
-        if entry is not None and entry.id in ids and entry.id not in found:
-            found[entry.id] = entry
+    with os.fdopen(fd, "rb", closefd=False) as fh:
+        fh.seek(0)
+        for record in _Scan(str(path), []).records(fh):
+            if record.id in ids and record.id not in found:
+                found[record.id] = record
     return found
+
+
+@dataclass(frozen=True)
+class Amended:
+    amendment: Amendment
+    entry: Entry  # the entry amended, as originally recorded
+    before: Entry | None  # the entry as it stood before this amendment (None: already retracted)
+    added: bool  # False: the same amendment was already in the log (a retry)
+
+
+def append_amendment(
+    path: Path | str,
+    entry_id: str,
+    amendment_id: str,
+    build: Callable[[Entry, Entry | None], Amendment | list[Problem]],
+) -> Amended:
+    """Append a correction or retraction (id ``amendment_id``) of an entry already in the log.
+
+    Under the exclusive lock: the entry must be in the log (committed); ``build(entry, current)``
+    gets it as originally recorded and as it stands now (None: retracted), and returns the amendment
+    to write or the problems that refuse it. An amendment with this id already in the log with the
+    same content adds nothing (a retry); with other content it is refused.
+    """
+    path = Path(path)
+    with _opened(path, fcntl.LOCK_EX, create=True) as (fd, created):
+        entry: Entry | None = None
+        same_id: _Record | None = None
+        not_an_entry: Amendment | None = None
+        changes: list[Amendment] = []
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            fh.seek(0)
+            for record in _Scan(str(path), []).records(fh):
+                if record.id == amendment_id:
+                    same_id = same_id or record
+                    continue
+                if isinstance(record, Entry) and record.id == entry_id:
+                    entry = entry or record
+                elif isinstance(record, Amendment):
+                    if record.id == entry_id:
+                        not_an_entry = record
+                    elif record.entry_id == entry_id and all(c.id != record.id for c in changes):
+                        changes.append(record)
+        if entry is None:
+            if not_an_entry is not None:
+                problem = Problem(
+                    msg(
+                        "'{id}' is a correction, not an entry"
+                        if not_an_entry.kind == "correction"
+                        else "'{id}' is a retraction, not an entry",
+                        id=entry_id,
+                    ),
+                    field="id",
+                    hint=msg("amend the entry it refers to: {entry}", entry=not_an_entry.entry_id),
+                )
+            else:
+                problem = Problem(
+                    msg("no entry with id '{id}' in the log", id=entry_id),
+                    path=str(path),
+                    field="id",
+                    hint=msg("give the id of an entry (the first field of its line)"),
+                )
+            raise InputError(problem)
+        before = _apply(entry, changes, None)
+        built = build(entry, before)
+        if isinstance(built, list):
+            raise InputError(built)
+        if same_id is not None:
+            if isinstance(same_id, Amendment) and same_id.key() == built.key():
+                return Amended(same_id, entry, before, False)
+            raise InputError(
+                Problem(
+                    msg("id '{id}' is already recorded with different content", id=amendment_id),
+                    path=str(path),
+                    field="id",
+                    hint=msg("use a new id, or leave it out to have one generated"),
+                )
+            )
+        _append(fd, [amendment_line(built)], path, created)
+    return Amended(built, entry, before, True)
+
+
+def _append(fd: int, lines: list[str], path: Path, created: bool) -> None:
+    """Append lines; several are a batch whose last line (the commit) is written after the rest is on disk."""
+    size = os.fstat(fd).st_size
+    # An interrupted write left a fragment: end it, so that ours is not glued onto it.
+    prefix = b"\n" if size and os.pread(fd, 1, size - 1) != b"\n" else b""
+    body = [line.encode("utf-8") for line in lines]
+    slow = _slow_write()
+    if slow is not None:
+        _append_slowly(fd, prefix, body, slow)
+    elif len(body) == 1:
+        _write_all(fd, prefix + body[0])
+        os.fsync(fd)
+    else:
+        _write_all(fd, prefix + b"".join(body[:-1]))
+        os.fsync(fd)  # the entries are on disk before the commit line that makes them count
+        _write_all(fd, body[-1])
+        os.fsync(fd)
+    if created:
+        _fsync_dir(path.parent)
+
+
+def _slow_write() -> float | None:
+    text = os.environ.get(SLOW_WRITE_ENV)
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _append_slowly(fd: int, prefix: bytes, body: list[bytes], pause: float) -> None:
+    """The same bytes as a normal append, in pieces with pauses: line by line, the last entry line in
+    two halves, so that a crash test's kill lands between lines, inside a line or before the commit."""
+    pieces = [prefix + body[0], *body[1:]]
+    if len(pieces) > 1:
+        last = pieces[-2]
+        pieces[-2:-1] = [last[: len(last) // 2], last[len(last) // 2 :]]
+    for piece in pieces:
+        if piece:
+            _write_all(fd, piece)
+        time.sleep(pause)
+    os.fsync(fd)
 
 
 def _write_all(fd: int, payload: bytes) -> None:
@@ -237,17 +763,136 @@ def _write_all(fd: int, payload: bytes) -> None:
         view = view[written:]
 
 
-def _read_all(fd: int) -> bytes:
-    size = os.fstat(fd).st_size
-    return os.pread(fd, size, 0) if size else b""
+def _fsync_dir(directory: Path) -> None:
+    """Make a new file's name durable (a power loss must not lose the log that was just created)."""
+    with suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# --- repairing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Repaired:
+    lines: list[int]  # line numbers set aside (numbered as in the log before the repair)
+    side_file: Path | None  # where they went (None: nothing to do, or dry run)
+    problems: list[Problem]  # what was wrong with them
+    kept: int  # lines left in the log
+
+
+def repair(path: Path | str, now: dt.datetime, dry_run: bool = False) -> Repaired:
+    """Move every line readers ignore (torn, corrupt, an unfinished batch) into ``LOG.rejected-TIME``.
+
+    Nothing is deleted: the side file keeps those lines byte for byte. The log is rewritten through a
+    temporary file and an atomic rename (writers waiting for the lock notice and reopen it). Entries
+    that are well-formed but wrong for the plan are left alone: correct or retract them.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(Problem(msg("progress log not found"), path=str(path)))
+    with _opened(path, fcntl.LOCK_EX, create=False) as (fd, _):
+        problems: list[Problem] = []
+        scan = _Scan(str(path), problems)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            fh.seek(0)
+            for _ in scan.records(fh):
+                pass
+            fh.seek(0)
+            data = fh.read()
+        bad = sorted(scan.set_aside, key=lambda raw: raw.start)
+        total = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+        problems.sort(key=lambda p: p.line or 0)
+        if not bad or dry_run:
+            return Repaired([raw.number for raw in bad], None, problems, total - len(bad))
+        side = _side_file(path, now)
+        aside = b"".join(_with_newline(data[raw.start : raw.end]) for raw in bad)
+        _write_new(side, aside, os.fstat(fd).st_mode & 0o777, exclusive=True)
+        keep, cursor = [], 0
+        for raw in bad:
+            keep.append(data[cursor : raw.start])
+            cursor = raw.end
+        keep.append(data[cursor:])
+        temporary = path.with_name(f".{path.name}.repair-{os.getpid()}")
+        _write_new(temporary, b"".join(keep), os.fstat(fd).st_mode & 0o777, exclusive=False)
+        os.replace(temporary, path)
+        _fsync_dir(path.parent)
+    return Repaired([raw.number for raw in bad], side, problems, total - len(bad))
+
+
+def _with_newline(data: bytes) -> bytes:
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def _side_file(path: Path, now: dt.datetime) -> Path:
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    side = path.with_name(f"{path.name}.rejected-{stamp}")
+    number = 1
+    while side.exists():
+        number += 1
+        side = path.with_name(f"{path.name}.rejected-{stamp}-{number}")
+    return side
+
+
+def _write_new(target: Path, data: bytes, mode: int, exclusive: bool) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(target, flags, mode or 0o644)
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- locking --------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _opened(path: Path, mode: int, create: bool) -> Iterator[tuple[int, bool]]:
+    """The log's descriptor under ``flock(mode)``, and whether this call created the file."""
+    created = False
+    if create and not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644))
+            created = True
+        except FileExistsError:
+            pass  # another writer created it first
+        except PermissionError:
+            raise UsageError(Problem(msg("cannot write the progress log: permission denied"), path=str(path))) from None
+        except (FileNotFoundError, NotADirectoryError):
+            raise UsageError(Problem(msg("the folder of the progress log does not exist"), path=str(path))) from None
+    try:
+        with _locked(path, mode, create) as fd:
+            yield fd, created
+    except PermissionError:
+        raise UsageError(Problem(msg("cannot write the progress log: permission denied"), path=str(path))) from None
+    except IsADirectoryError:
+        raise UsageError(Problem(msg("the progress log is a directory"), path=str(path))) from None
 
 
 @contextmanager
 def _locked(path: Path, mode: int, create: bool) -> Iterator[int]:
+    """Open and lock the log; if ``repair`` replaced the file while we waited, lock the new one."""
     flags = (os.O_RDWR | os.O_APPEND | os.O_CREAT) if create else os.O_RDONLY
-    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+    while True:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            fcntl.flock(fd, mode)
+            try:
+                now = os.stat(path)
+            except FileNotFoundError:
+                now = None
+            held = os.fstat(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            break
+        os.close(fd)
     try:
-        fcntl.flock(fd, mode)
         yield fd
     finally:
         os.close(fd)

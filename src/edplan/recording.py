@@ -1,15 +1,36 @@
-"""``edplan record``: check one entry against the plan and append it to the log."""
+"""The core calls behind ``record``, ``record --from``, ``correct``, ``retract`` and ``repair``.
+
+Each checks what it is given against the plan with the one :class:`~edplan.entries.Checker`, collects
+every problem before refusing (nothing is written then), and hands the log work to
+:mod:`edplan.progress`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
-from edplan.entries import Draft, Entry, check_draft
+from edplan.entries import (
+    Checker,
+    Draft,
+    Entry,
+    FieldProblem,
+    amount,
+    canonical_value,
+    check_id,
+    check_text,
+    check_value,
+    new_id,
+    parse_date,
+)
 from edplan.errors import InputError, Problem, msg
+from edplan.importing import Progress, read_rows
+from edplan.model import Kind, Target
 from edplan.planfile import require_plan
-from edplan.progress import append_entries
+from edplan.progress import Amended, Amendment, Repaired, append_amendment, append_entries, repair
+from edplan.units import UnitError
 
 # How each field is spelled on the command line, for messages.
 ARGUMENT_NAMES = {
@@ -20,31 +41,320 @@ ARGUMENT_NAMES = {
     "note": "--note",
     "source": "--source",
     "id": "--id",
+    "reason": "--reason",
 }
+AMEND_NAMES = {**ARGUMENT_NAMES, "value": "NEW_VALUE", "entry": "ENTRY_ID"}
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _as_problems(found: list[FieldProblem], names: dict[str, str]) -> list[Problem]:
+    return [
+        Problem(
+            msg("{field}: {message}", field=names.get(p.field, p.field), message=p.message), field=p.field, hint=p.hint
+        )
+        for p in found
+    ]
+
+
+# --- one entry ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Recorded:
     entry: Entry
-    added: bool  # False: the id was already recorded with the same content (a retry)
+    added: bool  # False: the id was already recorded with the same content (a retry), or a dry run
     unit: str | None  # the unit shown (the target's when none was given)
+    dry_run: bool = False
 
 
-def record_one(plan_path: Path, log_path: Path, draft: Draft, today: dt.date, now: dt.datetime) -> Recorded:
+def record_one(
+    plan_path: Path, log_path: Path, draft: Draft, today: dt.date, now: dt.datetime, dry_run: bool = False
+) -> Recorded:
     plan = require_plan(plan_path)
-    result = check_draft(plan, draft, today, now.isoformat(timespec="seconds"))
+    result = Checker(plan).check(draft, today, _stamp(now))
     if isinstance(result, list):
+        raise InputError(_as_problems(result, ARGUMENT_NAMES))
+    appended = append_entries(log_path, [result], dry_run=dry_run)
+    if appended.conflicts:
         raise InputError(
-            [
+            Problem(
+                msg("id '{id}' is already recorded with different content", id=result.id),
+                path=str(log_path),
+                field="id",
+                hint=msg("use a new id, or 'edplan correct' to change a recorded figure"),
+            )
+        )
+    found = plan.find_target(result.target)
+    default_unit = found[2].unit if found else None
+    return Recorded(result, bool(appended.added) and not dry_run, result.unit or default_unit, dry_run)
+
+
+# --- a batch --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    source: str  # the input's name (a path, or <stdin>)
+    rows: int
+    added: int  # written (with dry_run: that would be)
+    already: int  # ids already in the log with the same content
+    dry_run: bool
+
+
+def import_entries(
+    plan_path: Path,
+    log_path: Path,
+    stream: IO[bytes],
+    name: str,
+    today: dt.date,
+    now: dt.datetime,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Imported:
+    """Check every row of a CSV / JSON Lines input, then append all of them as one batch, or none.
+
+    Every bad row is reported (``NAME:LINE: column: what; how to fix``) before anything is written.
+    """
+    plan = require_plan(plan_path)
+    read = read_rows(stream, name, progress)
+    checker = Checker(plan)
+    recorded = _stamp(now)
+    problems = list(read.problems)
+    entries: list[Entry] = []
+    lines: list[int] = []
+    by_id: dict[str, tuple[int, Entry]] = {}
+    for row in read.rows:
+        result = checker.check(row.draft, today, recorded, date_required=True)
+        if isinstance(result, list):
+            problems += [
                 Problem(
-                    msg("{field}: {message}", field=ARGUMENT_NAMES.get(p.field, p.field), message=p.message),
+                    msg("{field}: {message}", field=p.field, message=p.message),
+                    name,
+                    row.line,
                     field=p.field,
                     hint=p.hint,
                 )
                 for p in result
             ]
+            continue
+        first = by_id.get(result.id)
+        if first is not None and first[1].key() != result.key():
+            problems.append(
+                Problem(
+                    msg(
+                        "{field}: {message}",
+                        field="id",
+                        message=msg(
+                            "id '{id}' is also used by line {line} for another entry", id=result.id, line=first[0]
+                        ),
+                    ),
+                    name,
+                    row.line,
+                    field="id",
+                    hint=msg("give every entry its own id"),
+                )
+            )
+            continue
+        by_id.setdefault(result.id, (row.line, result))
+        entries.append(result)
+        lines.append(row.line)
+    if problems:
+        problems.sort(key=lambda p: p.line or 0)
+        raise InputError(problems)
+    appended = append_entries(log_path, entries, dry_run=dry_run)
+    if appended.conflicts:
+        raise InputError(
+            [
+                Problem(
+                    msg(
+                        "{field}: {message}",
+                        field="id",
+                        message=msg(
+                            "id '{id}' is already recorded with different content (log line {line})",
+                            id=c.entry.id,
+                            line=c.line,
+                        ),
+                    ),
+                    name,
+                    lines[c.index],
+                    field="id",
+                    hint=msg("use a new id, or 'edplan correct' to change a recorded figure"),
+                )
+                for c in appended.conflicts
+            ]
         )
-    appended = append_entries(log_path, [result])
-    found = plan.find_target(result.target)
-    default_unit = found[2].unit if found else None
-    return Recorded(result, bool(appended.added), result.unit or default_unit)
+    return Imported(name, len(read.rows), len(appended.added), len(appended.already), dry_run)
+
+
+# --- corrections and retractions ------------------------------------------------------------------
+
+
+def _amend_options(
+    reason: str, date: str | None, amendment_id: str | None, today: dt.date
+) -> tuple[dt.date, list[FieldProblem]]:
+    found: list[FieldProblem] = []
+    if not reason.strip():
+        found.append(FieldProblem("reason", msg("a reason is required"), msg("say why, e.g. --reason '财务处更正'")))
+    found += check_text("reason", reason)
+    if amendment_id is not None:
+        found += check_id(amendment_id)
+    when = today
+    if date is not None:
+        parsed = parse_date(date)
+        if parsed is None:
+            found.append(
+                FieldProblem(
+                    "date",
+                    msg("'{text}' is not a date", text=date[:80]),
+                    msg("write it as YYYY-MM-DD, e.g. 2006-03-31"),
+                )
+            )
+        elif parsed > today:
+            found.append(
+                FieldProblem(
+                    "date",
+                    msg("date {date} is after today ({today})", date=parsed.isoformat(), today=today.isoformat()),
+                    msg("date a correction the day it became known"),
+                )
+            )
+        else:
+            when = parsed
+    return when, found
+
+
+def _not_before(entry: Entry, when: dt.date) -> list[FieldProblem]:
+    if when >= entry.date:
+        return []
+    return [
+        FieldProblem(
+            "date",
+            msg(
+                "date {date} is before the entry's own date {entry_date}",
+                date=when.isoformat(),
+                entry_date=entry.date.isoformat(),
+            ),
+            msg("date a correction the day it became known"),
+        )
+    ]
+
+
+def _retracted(entry: Entry) -> list[FieldProblem]:
+    return [FieldProblem("entry", msg("entry {id} is retracted", id=entry.id), msg("record a new entry instead"))]
+
+
+def correct_entry(
+    plan_path: Path,
+    log_path: Path,
+    entry_id: str,
+    value: str,
+    unit: str | None,
+    reason: str,
+    date: str | None,
+    amendment_id: str | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> Amended:
+    """Append a correction: ENTRY_ID's figure is NEW_VALUE (in the entry's unit unless ``unit``)."""
+    checker = Checker(require_plan(plan_path))
+    when, found = _amend_options(reason, date, amendment_id, today)
+    new_unit = (unit or "").strip() or None
+    correction_id = (amendment_id or "").strip() or new_id("c")
+
+    def build(entry: Entry, current: Entry | None) -> Amendment | list[Problem]:
+        if current is None:
+            return _as_problems(_retracted(entry), AMEND_NAMES)
+        target = checker.targets.get(entry.target)
+        if target is None:
+            return [
+                Problem(
+                    msg(
+                        "entry {id} is for '{target}', which is not a target of the plan",
+                        id=entry.id,
+                        target=entry.target,
+                    ),
+                    field="id",
+                )
+            ]
+        written_unit = new_unit or current.unit
+        problems = found + check_value(
+            target, value.strip(), new_unit if target.kind is Kind.milestone else written_unit
+        )
+        problems += _not_before(entry, when)
+        if problems:
+            return _as_problems(problems, AMEND_NAMES)
+        corrected = replace(
+            current,
+            value=canonical_value(target, value),
+            unit=None if target.kind is Kind.milestone else written_unit,
+        )
+        if _same_figure(target, current, corrected):
+            return [
+                Problem(
+                    msg("nothing to correct: {id} is already {value}", id=entry.id, value=_shown(current)),
+                    field="value",
+                )
+            ]
+        return Amendment(
+            id=correction_id,
+            entry_id=entry.id,
+            kind="correction",
+            reason=reason.strip(),
+            date=when,
+            value=corrected.value,
+            unit=corrected.unit,
+            recorded=_stamp(now),
+        )
+
+    return append_amendment(log_path, entry_id.strip(), correction_id, build)
+
+
+def retract_entry(
+    plan_path: Path,
+    log_path: Path,
+    entry_id: str,
+    reason: str,
+    date: str | None,
+    amendment_id: str | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> Amended:
+    """Append a retraction: ENTRY_ID no longer counts (its line stays, with the reason beside it)."""
+    require_plan(plan_path)  # a broken plan refuses every change to the log alike
+    when, found = _amend_options(reason, date, amendment_id, today)
+    retraction_id = (amendment_id or "").strip() or new_id("r")
+
+    def build(entry: Entry, current: Entry | None) -> Amendment | list[Problem]:
+        problems = found + (_retracted(entry) if current is None else []) + _not_before(entry, when)
+        if problems:
+            return _as_problems(problems, AMEND_NAMES)
+        return Amendment(
+            id=retraction_id,
+            entry_id=entry.id,
+            kind="retraction",
+            reason=reason.strip(),
+            date=when,
+            recorded=_stamp(now),
+        )
+
+    return append_amendment(log_path, entry_id.strip(), retraction_id, build)
+
+
+def _same_figure(target: Target, a: Entry, b: Entry) -> bool:
+    try:
+        return amount(target, a) == amount(target, b)
+    except (UnitError, ValueError, ArithmeticError):
+        return a.value == b.value and a.unit == b.unit
+
+
+def _shown(entry: Entry) -> str:
+    return entry.value + (entry.unit or "")
+
+
+# --- repair ---------------------------------------------------------------------------------------
+
+
+def repair_log(log_path: Path, now: dt.datetime, dry_run: bool = False) -> Repaired:
+    return repair(log_path, now, dry_run)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edplan.entries import check_logged
+from edplan.entries import Checker, check_logged
 from edplan.errors import Problem, UsageError, msg
+from edplan.model import Plan
 from edplan.planfile import load_plan
 from edplan.progress import LOG_SUFFIX, log_path_for, read_log
 
@@ -54,19 +55,29 @@ def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Ch
         if not plan_wanted and plan is not None:
             raise UsageError(Problem(msg("progress log not found"), path=str(log_path)))
         return out
+    out.append(_log(plan, log_path))
+    return out
+
+
+def _log(plan: Plan, log_path: Path) -> Checked:
+    """The log as readers see it (torn lines, unfinished batches, id conflicts), then every entry as it
+    now stands (corrections applied, retractions left out) judged against the plan. A figure fixed by
+    a correction is reported at the correction's line."""
     read = read_log(log_path)
     checked = Checked(str(log_path), "log", list(read.problems), {"entries": len(read.entries)})
+    checker = Checker(plan)
+    fixed_by = {a.entry_id: a.line for a in read.amendments if a.kind == "correction"}
     for entry in read.entries:
-        for p in check_logged(plan, entry):
+        for p in check_logged(checker, entry):
+            line = fixed_by.get(entry.id, entry.line) if p.field in ("value", "unit") else entry.line
             checked.problems.append(
                 Problem(
                     msg("{id}: {message}", id=entry.id, message=p.message),
                     path=str(log_path),
-                    line=entry.line,
+                    line=line,
                     field=p.field,
                     hint=p.hint,
                 )
             )
     checked.problems.sort(key=lambda p: p.line or 0)
-    out.append(checked)
-    return out
+    return checked

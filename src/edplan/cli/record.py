@@ -1,18 +1,27 @@
-"""``edplan record``: append one progress entry to the log."""
+"""``edplan record``: append one progress entry to the log, or a whole file of them (``--from``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from edplan.cli.app import command, state
+from edplan.cli.app import command, console, state
+from edplan.errors import Problem, UsageError, msg
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 
 @command("record")
 def record(
-    target: Annotated[str, typer.Argument(help="Target id, e.g. t03-rural-fund.")],
-    value: Annotated[str, typer.Argument(help="Figure achieved (78000, 78,000 or 7.8万) or a milestone stage.")],
+    target: Annotated[str | None, typer.Argument(metavar="TARGET", help="Target id, e.g. t03-rural-fund.")] = None,
+    value: Annotated[
+        str | None,
+        typer.Argument(metavar="VALUE", help="Figure achieved (78000, 78,000 or 7.8万) or a milestone stage."),
+    ] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Date the figure refers to, YYYY-MM-DD (default: today).")
     ] = None,
@@ -24,20 +33,93 @@ def record(
     entry_id: Annotated[
         str | None, typer.Option("--id", help="Entry id; a retry with the same id adds nothing.")
     ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="Record every row of a CSV or JSON Lines file (- for stdin): all rows or none.",
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
 ) -> None:
-    """Record progress on a target. The entry is checked against the plan first; nothing is written if it is wrong."""
+    """Record progress on a target. Entries are checked against the plan first; nothing is written if one is wrong.
+
+    With --from FILE, the file's columns are target, value, unit, date, note, source, id (header row
+    optional; unit, note, source and id may be left empty).
+    """
     import datetime as dt
 
+    from edplan.render.words import word
+
+    now = dt.datetime.now(dt.UTC)
+    today = dt.date.today()
+    lang = state.language
+    if from_file is not None:
+        given = {"TARGET": target, "VALUE": value, "--date": date, "--unit": unit, "--note": note}
+        given |= {"--source": source, "--id": entry_id}
+        extra = [name for name, text in given.items() if text is not None]
+        if extra:
+            raise UsageError(
+                Problem(
+                    msg("{option} cannot be used with --from", option=", ".join(extra)),
+                    hint=msg("give each row's fields in the file"),
+                )
+            )
+        from edplan.importing import open_input
+        from edplan.recording import import_entries
+
+        stream, name, size = open_input(from_file)
+        try:
+            with _progress_bar(size) as tick:
+                done = import_entries(
+                    state.plan, state.log_path, stream, name, today, now, dry_run=dry_run, progress=tick
+                )
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        if done.dry_run:
+            key = "import.dry_run"
+        elif done.rows == 0:
+            key = "import.empty"
+        elif done.added == 0:
+            key = "import.nothing"
+        else:
+            key = "import.done" if not done.already else "import.done_already"
+        typer.echo(word(key, lang, source=done.source, rows=done.rows, added=done.added, already=done.already))
+        return
+
+    if target is None or value is None:
+        raise UsageError(Problem(msg("give TARGET and VALUE, or --from FILE"), hint=msg("see: edplan record --help")))
     from edplan.entries import Draft
     from edplan.recording import record_one
     from edplan.render.data import with_unit
-    from edplan.render.words import word
     from edplan.units import parse_number
 
-    draft = Draft(target, value, date, unit, note, source, entry_id)
-    now = dt.datetime.now(dt.UTC)
-    done = record_one(state.plan, state.log_path, draft, dt.date.today(), now)
-    e = done.entry
-    shown = with_unit(parse_number(e.value), done.unit) if e.unit or done.unit else e.value
-    key = "recorded" if done.added else "already"
-    typer.echo(word(key, state.language, id=e.id, target=e.target, value=shown, date=e.date.isoformat()))
+    one = record_one(
+        state.plan, state.log_path, Draft(target, value, date, unit, note, source, entry_id), today, now, dry_run
+    )
+    e = one.entry
+    shown = with_unit(parse_number(e.value), one.unit) if e.unit or one.unit else e.value
+    key = "record.dry_run" if one.dry_run else "recorded" if one.added else "already"
+    typer.echo(word(key, lang, id=e.id, target=e.target, value=shown, date=e.date.isoformat()))
+
+
+def _progress_bar(size: int | None) -> AbstractContextManager[Callable[[int], None] | None]:
+    """A transient bar on stderr while a file is read and checked; nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return nullcontext(None)
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from edplan.render.words import word
+
+    @contextmanager
+    def bar() -> Iterator[Callable[[int], None]]:
+        columns = [TextColumn(word("import.progress", state.language)), BarColumn(), DownloadColumn()]
+        with Progress(*columns, TimeRemainingColumn(), console=console(stderr=True), transient=True) as progress:
+            task = progress.add_task("import", total=size)
+            yield lambda read: progress.update(task, completed=read)
+
+    return bar()

@@ -152,6 +152,39 @@ _WORDS.update(
     }
 )
 
+# --- progress log: record --from, correct, retract, repair (issue 4) ------------------------------
+_WORDS.update(
+    {
+        "record.dry_run": (
+            "would record {id}: {target} {value} on {date}; nothing written (dry run)",
+            "将记录 {id}：{target} {value}（{date}）；试运行，未写入",
+        ),
+        "import.done": ("recorded {added} entries from {source}", "已从 {source} 记录 {added} 条"),
+        "import.done_already": (
+            "recorded {added} entries from {source}; {already} were already recorded",
+            "已从 {source} 记录 {added} 条；另有 {already} 条此前已记录",
+        ),
+        "import.nothing": (
+            "nothing added: all {rows} entries from {source} were already recorded",
+            "未新增：{source} 的 {rows} 条均已记录",
+        ),
+        "import.empty": ("nothing added: {source} has no rows", "未新增：{source} 没有数据行"),
+        "import.dry_run": (
+            "checked {rows} rows from {source}: {added} to add, {already} already recorded; nothing written (dry run)",
+            "已检查 {source} 的 {rows} 行：{added} 条将新增，{already} 条已记录；试运行，未写入",
+        ),
+        "import.progress": ("checking", "检查中"),
+        "corrected": ("corrected {entry}: {target} {before} → {after} ({id})", "已更正 {entry}：{target} {before} → {after}（{id}）"),
+        "retracted": ("retracted {entry}: {target} {value} on {date} ({id})", "已撤销 {entry}：{target} {value}（{date}）（{id}）"),
+        "repair.nothing": ("{path}: nothing to repair", "{path}：无需修复"),
+        "repair.done": ("{path}: set aside line(s) {lines} into {side}", "{path}：已将第 {lines} 行移入 {side}"),
+        "repair.dry_run": (
+            "{path}: would set aside line(s) {lines}; nothing written (dry run)",
+            "{path}：将移出第 {lines} 行；试运行，未写入",
+        ),
+    }
+)
+
 # Milestone stages the plans use; an unknown stage is shown as written.
 _STAGES: dict[str, str] = {
     "done": "完成",
@@ -404,6 +437,98 @@ MESSAGES_ZH.update(
         "percentages are cumulative: each checkpoint expects at least the one before": "百分比是累计的：每个节点的要求不低于前一个",
     }
 )
+
+# progress log: the log's lines, record --from, correct, retract, repair (issue 4)
+MESSAGES_ZH.update(
+    {
+        # reading the log
+        "run 'edplan repair' to set it aside": "可运行 'edplan repair' 将其移出",
+        "incomplete entry (write interrupted)": "记录不完整（写入被中断）",
+        "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)": "批次 {batch}（第 {first}–{last} 行）未完成：不计入（写入被中断）",
+        "commit of batch {batch} does not follow its {lines} lines": "批次 {batch} 的提交行没有紧跟在它的 {lines} 行之后",
+        "line is longer than {limit} bytes (corrupt entry)": "该行超过 {limit} 字节（记录已损坏）",
+        "NUL bytes in the line (corrupt entry)": "该行含 NUL 字节（记录已损坏）",
+        "invalid UTF-8 (corrupt entry)": "不是有效的 UTF-8（记录已损坏）",
+        "not a JSON object (corrupt or incomplete entry)": "不是 JSON 对象（记录损坏或不完整）",
+        "a commit line needs a batch id and a positive 'lines' count": "提交行须有批次编号和正数的 'lines'",
+        "'{field}' is missing or not text": "'{field}' 缺失或不是文本",
+        "'{field}' is not text": "'{field}' 不是文本",
+        "id '{id}' is used by a different entry on line {line}": "编号 '{id}' 已被第 {line} 行的另一条记录使用",
+        "ids identify one entry; correct a figure with 'edplan correct'": "一个编号只对应一条记录；更正数字请用 'edplan correct'",
+        "correction {id} refers to '{entry}', which is not an entry of this log": "更正 {id} 指向的 '{entry}' 不是本日志中的记录",
+        "retraction {id} refers to '{entry}', which is not an entry of this log": "撤销 {id} 指向的 '{entry}' 不是本日志中的记录",
+        "amend an entry by its id": "请用记录的编号来更正或撤销",
+        "cannot read the progress log: permission denied": "无法读取进度日志：没有权限",
+        "cannot write the progress log: permission denied": "无法写入进度日志：没有权限",
+        "the progress log is a directory": "进度日志是一个目录",
+        "the folder of the progress log does not exist": "进度日志所在的目录不存在",
+        # appending, correcting, retracting
+        "id '{id}' is already recorded with different content": "编号 '{id}' 已用于内容不同的记录",
+        "use a new id, or 'edplan correct' to change a recorded figure": "请换一个编号；要修改已记录的数字请用 'edplan correct'",
+        "use a new id, or leave it out to have one generated": "请换一个编号，或省略以自动生成",
+        "no entry with id '{id}' in the log": "日志中没有编号为 '{id}' 的记录",
+        "give the id of an entry (the first field of its line)": "请给出记录的编号（即该行的第一个字段）",
+        "'{id}' is a correction, not an entry": "'{id}' 是一条更正，不是记录",
+        "'{id}' is a retraction, not an entry": "'{id}' 是一条撤销，不是记录",
+        "amend the entry it refers to: {entry}": "请对它所指的记录 {entry} 操作",
+        "a reason is required": "必须给出原因",
+        "say why, e.g. --reason '财务处更正'": "请说明原因，例如 --reason '财务处更正'",
+        "date {date} is after today ({today})": "日期 {date} 晚于今天（{today}）",
+        "date {date} is before the entry's own date {entry_date}": "日期 {date} 早于该记录本身的日期 {entry_date}",
+        "date a correction the day it became known": "更正的日期应为得知更正的那一天",
+        "entry {id} is retracted": "记录 {id} 已撤销",
+        "record a new entry instead": "请改为新记一条",
+        "entry {id} is for '{target}', which is not a target of the plan": "记录 {id} 属于 '{target}'，它不是本计划的指标",
+        "nothing to correct: {id} is already {value}": "无需更正：{id} 已经是 {value}",
+        "'{id}' is not a usable id": "'{id}' 不能用作编号",
+        "use at most {limit} letters, digits and . _ : / + @ # -, starting with a letter or digit": "编号最多 {limit} 个字符，只用字母、数字和 . _ : / + @ # -，并以字母或数字开头",
+        "'{text}' is too large or too precise": "'{text}' 过大或小数位过多",
+        "a figure has at most {integer} digits before the point and {fraction} after": "数字的整数部分最多 {integer} 位，小数部分最多 {fraction} 位",
+        "date is empty": "日期为空",
+        "give the date the figure refers to, YYYY-MM-DD": "请给出数字所指的日期，格式 YYYY-MM-DD",
+        # record --from: reading the input
+        "give TARGET and VALUE, or --from FILE": "请给出 TARGET 和 VALUE，或用 --from FILE",
+        "see: edplan record --help": "参见：edplan record --help",
+        "{option} cannot be used with --from": "{option} 不能与 --from 同用",
+        "give each row's fields in the file": "请在文件的各列中给出每行的内容",
+        "file not found": "找不到文件",
+        "give a CSV or JSON Lines file, or - for stdin": "请给出 CSV 或 JSON Lines 文件，或用 - 表示标准输入",
+        "is a directory, not a file": "是目录，不是文件",
+        "cannot read the file: permission denied": "无法读取文件：没有权限",
+        "last line has no newline: the input may be cut off": "最后一行没有换行符：输入可能被截断",
+        "end the last row with a newline (or check that the export finished)": "请在最后一行末尾加换行符（或检查导出是否完成）",
+        "line is longer than {limit} bytes": "该行超过 {limit} 字节",
+        "one row per line; is this the right file?": "每行一条；是不是文件选错了？",
+        "NUL byte in the line": "该行含 NUL 字节",
+        "save the file as UTF-8 text": "请把文件存为 UTF-8 文本",
+        "invalid UTF-8 at column {column}": "第 {column} 列不是有效的 UTF-8",
+        "unreadable CSV: a quoted field is not closed": "无法读取 CSV：引号括起的字段没有闭合",
+        "close the quote at the end of the field": "请在字段末尾补上引号",
+        "unreadable CSV: a quote inside a quoted field": "无法读取 CSV：引号字段内出现了引号",
+        'write a quote inside a field as two: ""': '字段内的引号请写成两个：""',
+        "unreadable CSV row": "无法读取的 CSV 行",
+        "unknown column '{column}'": "未知列 '{column}'",
+        "unknown key '{column}'": "未知键 '{column}'",
+        "did you mean '{column}'?": "是否指 '{column}'？",
+        "columns are: {columns}": "列为：{columns}",
+        "column '{column}' appears twice": "列 '{column}' 出现了两次",
+        "the header has no '{column}' column": "表头缺少 '{column}' 列",
+        "row has {n} columns; without a header a row is {columns}": "该行有 {n} 列；没有表头时每行为 {columns}",
+        "give at least target,value,unit,date, or add a header row naming the columns": "请至少给出 target,value,unit,date，或加一行表头写明各列",
+        "row has {n} columns, expected {expected} (a column is missing)": "该行有 {n} 列，应为 {expected} 列（缺少一列）",
+        "row has {n} columns, expected {expected} (an extra column)": "该行有 {n} 列，应为 {expected} 列（多出一列）",
+        "not valid JSON at column {column}": "第 {column} 列处不是有效的 JSON",
+        "not a JSON object": "不是 JSON 对象",
+        "write one JSON object per line": "每行写一个 JSON 对象",
+        "key appears twice": "键出现了两次",
+        "is missing": "缺失",
+        "must be text or a number, not {kind}": "必须是文本或数字，而不是 {kind}",
+        "id '{id}' is also used by line {line} for another entry": "编号 '{id}' 已被第 {line} 行的另一条记录使用",
+        "give every entry its own id": "请为每条记录使用不同的编号",
+        "id '{id}' is already recorded with different content (log line {line})": "编号 '{id}' 已用于内容不同的记录（日志第 {line} 行）",
+    }
+)
+
 
 def localize(text: str | None, lang: str) -> str:
     """The text in ``lang``: a :class:`~edplan.errors.Msg` is looked up by its English template."""

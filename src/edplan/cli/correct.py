@@ -1,0 +1,87 @@
+"""``edplan correct`` and ``edplan retract``: amend a recorded entry by appending a line that says so."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from edplan.cli.app import command, state
+
+_REASON_HELP = "Why (kept in the log beside the entry, shown by edplan show)."
+_DATE_HELP = "Day this became known, YYYY-MM-DD (default: today); status --as-of earlier ignores it."
+_ID_HELP = "Id of this correction; a retry with the same id adds nothing."
+
+
+@command("correct")
+def correct(
+    entry_id: Annotated[str, typer.Argument(metavar="ENTRY_ID", help="Id of the entry to correct.")],
+    new_value: Annotated[str, typer.Argument(metavar="NEW_VALUE", help="The right figure (or milestone stage).")],
+    reason: Annotated[str, typer.Option("--reason", help=_REASON_HELP)],
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Unit of NEW_VALUE (default: the unit the entry was recorded in).")
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help=_DATE_HELP)] = None,
+    correction_id: Annotated[str | None, typer.Option("--id", help=_ID_HELP)] = None,
+) -> None:
+    """Correct a recorded figure. The entry's line stays; a correction line with the reason is appended."""
+    import datetime as dt
+
+    from edplan.recording import correct_entry
+    from edplan.render.words import word
+
+    done = correct_entry(
+        state.plan,
+        state.log_path,
+        entry_id,
+        new_value,
+        unit,
+        reason,
+        date,
+        correction_id,
+        dt.date.today(),
+        dt.datetime.now(dt.UTC),
+    )
+    a, lang = done.amendment, state.language
+    if not done.added:
+        typer.echo(word("already", lang, id=a.id))
+        return
+    before = _shown(done.before.value, done.before.unit) if done.before else "—"
+    after = _shown(a.value or "", a.unit)
+    typer.echo(word("corrected", lang, entry=a.entry_id, target=done.entry.target, before=before, after=after, id=a.id))
+
+
+@command("retract")
+def retract(
+    entry_id: Annotated[str, typer.Argument(metavar="ENTRY_ID", help="Id of the entry that should not count.")],
+    reason: Annotated[str, typer.Option("--reason", help=_REASON_HELP)],
+    date: Annotated[str | None, typer.Option("--date", help=_DATE_HELP)] = None,
+    retraction_id: Annotated[
+        str | None, typer.Option("--id", help="Id of this retraction; a retry adds nothing.")
+    ] = None,
+) -> None:
+    """Retract a recorded entry: it stops counting; its line stays and a retraction line with the reason follows."""
+    import datetime as dt
+
+    from edplan.recording import retract_entry
+    from edplan.render.words import word
+
+    done = retract_entry(
+        state.plan, state.log_path, entry_id, reason, date, retraction_id, dt.date.today(), dt.datetime.now(dt.UTC)
+    )
+    a, e, lang = done.amendment, done.entry, state.language
+    if not done.added:
+        typer.echo(word("already", lang, id=a.id))
+        return
+    shown = _shown(done.before.value, done.before.unit) if done.before else _shown(e.value, e.unit)
+    typer.echo(word("retracted", lang, entry=e.id, target=e.target, value=shown, date=e.date.isoformat(), id=a.id))
+
+
+def _shown(value: str, unit: str | None) -> str:
+    from edplan.render.data import with_unit
+    from edplan.units import NumberError, parse_number
+
+    try:
+        return with_unit(parse_number(value), unit)
+    except NumberError:
+        return value  # a milestone stage
