@@ -170,10 +170,14 @@ def build_status(
 
 @dataclass(frozen=True)
 class Story:
-    """One entry as ``show`` tells it: the entry, and what happened to it afterwards, if anything."""
+    """One entry as ``show`` tells it: as recorded, and the corrections and retractions made since."""
 
     entry: Entry
-    corrections: tuple[Any, ...] = ()
+    amendments: tuple[Any, ...] = ()  # progress.Amendment: kind, value, unit, date, reason
+
+    @property
+    def retracted(self) -> bool:
+        return any(a.kind == "retraction" for a in self.amendments)
 
 
 @dataclass
@@ -201,10 +205,19 @@ def build_show(plan_path: Path, log_path: Path, target_id: str, as_of: dt.date |
     when = as_of or default_as_of(plan, today)
     report = compute(plan, read.entries, when)
     row = next(r for r in report.rows if r.target.id == target.id)
-    stories = [Story(e) for e in read.entries if e.target == target.id and e.date <= when]
+    stories = [Story(h.entry, h.amendments) for h in _history(log_path, target.id, read) if h.entry.date <= when]
     stories.sort(key=lambda s: (s.entry.date, s.entry.line))
     warnings = [str(p) for p in read.problems] + [w for w in report.warnings if target.id in w]
     return ShowResult(row, report, stories, section.title, task.title, warnings)
+
+
+def _history(log_path: Path, target_id: str, read: Any) -> list[Any]:
+    """Each entry of the target with its corrections and retractions (progress.history)."""
+    try:
+        from edplan.progress import history
+    except ImportError:  # a log reader without amendments: the entries as read, none amended
+        return [Story(e) for e in read.entries if e.target == target_id]
+    return list(history(log_path, target_id))
 
 
 # --- report --------------------------------------------------------------------------------------

@@ -144,10 +144,15 @@ def _entries_table(result: ShowResult, lang: str) -> Table:
         shown = ""
         if total is not None:
             shown = stage_text(row.target.stage_list[int(total) - 1], lang) if milestone else fmt(total)
-        note = e.note
-        for c in story.corrections:
-            note += ("\n" if note else "") + str(c)
-        table.add_row(e.date.isoformat(), value, shown, e.source, note, e.id)
+        notes = [e.note] if e.note else []
+        for a in story.amendments:
+            if a.kind == "retraction":
+                notes.append(word("show.retracted", lang, date=a.date.isoformat(), reason=a.reason))
+            else:
+                new = stage_text(a.value, lang) if milestone else with_unit(Decimal(a.value), a.unit)
+                notes.append(word("show.corrected", lang, new=new, date=a.date.isoformat(), reason=a.reason))
+        style = "strike dim" if story.retracted else ""
+        table.add_row(e.date.isoformat(), Text(value, style=style), shown, e.source, "\n".join(notes), e.id)
     return table
 
 
@@ -193,6 +198,10 @@ def show_data(result: ShowResult, lang: str) -> dict[str, Any]:
             "source": st.entry.source,
             "note": st.entry.note,
             "recorded": st.entry.recorded,
+            "amendments": [
+                {"kind": a.kind, "value": a.value, "unit": a.unit, "date": a.date.isoformat(), "reason": a.reason}
+                for a in st.amendments
+            ],
         }
         for st in result.stories
     ]

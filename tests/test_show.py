@@ -1,0 +1,68 @@
+"""``edplan show TARGET``: one target's full story, as a person reads it and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from wcwidth import wcswidth
+
+from tests.conftest import PLAN_2006, run
+from tests.golden import check, tidy, write_scenario
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    return write_scenario(tmp_path / "scenario.progress.jsonl")
+
+
+def show(log: Path, *args: str, lang: str = "en") -> tuple[int, str, str]:
+    r = run("--plan", PLAN_2006, "--log", log, "--lang", lang, "show", *args)
+    return r.code, r.out, r.err
+
+
+def test_a_cumulative_target_at_80_columns(log: Path) -> None:
+    code, out, err = show(log, "t03-rural-fund", "--as-of", "2006-07-01")
+    assert (code, err) == (0, "")
+    check("show-rural-fund-80.txt", tidy(out))
+    assert max(wcswidth(line) for line in out.splitlines()) <= 80
+
+
+def test_a_milestone_in_chinese(log: Path) -> None:
+    code, out, _ = show(log, "t02-education-plan", "--as-of", "2006-07-01", lang="zh")
+    assert code == 0
+    check("show-education-plan-80-zh.txt", tidy(out))
+
+
+def test_the_as_of_date_leaves_later_entries_out(log: Path) -> None:
+    _, out, _ = show(log, "t18-worker-training", "--as-of", "2006-04-30")
+    assert "Entries (1)" in out and "2006-06-30" not in out.split("Entries")[1]
+    _, out, _ = show(log, "t03-student-teachers", "--as-of", "2006-07-01")
+    assert "no entries up to 2006-07-01" in out and "Trend" not in out
+
+
+def test_json_has_the_status_fields_and_the_story(log: Path) -> None:
+    code, out, _ = show(log, "t18-worker-training", "--as-of", "2006-07-01", "-f", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["status"], data["direction"], data["actual"], data["forecast_date"]) == (
+        "on_track",
+        "approximately",
+        130,
+        "2006-11-29",  # 130 in 182 days: the band's floor, 237.5, is 151 days further at that pace
+    )
+    assert data["schedule"] == {"from": "default", "due": None, "start": None, "end": None, "checkpoints": []}
+    assert [(e["date"], e["value"]) for e in data["entries_list"]] == [("2006-03-31", "60"), ("2006-06-30", "70")]
+    assert data["trend"] == [{"date": "2006-03-31", "value": 60}, {"date": "2006-06-30", "value": 130}]
+
+
+def test_unknown_target_suggests_the_nearest(log: Path) -> None:
+    code, out, err = show(log, "t03-rural-fnd")
+    assert (code, out) == (2, "")
+    assert err == (
+        "edplan show: TARGET: unknown target 't03-rural-fnd'; "
+        "did you mean t03-rural-fund, t03-rural-tech-training, t03-rural-teacher-training?\n"
+    )
+    code, _, err = show(log, "t03-rural-fund", "--as-of", "yesterday")
+    assert (code, err) == (2, "edplan show: --as-of: 'yesterday' is not a date; write it as YYYY-MM-DD\n")
