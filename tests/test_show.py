@@ -57,6 +57,32 @@ def test_json_has_the_status_fields_and_the_story(log: Path) -> None:
     assert data["trend"] == [{"date": "2006-03-31", "value": 60}, {"date": "2006-06-30", "value": 130}]
 
 
+def test_corrections_and_retractions_are_part_of_the_story(small_plan: Path) -> None:
+    for args in (("1", "--date", "2006-03-01", "--id", "a"), ("2", "--date", "2006-04-01", "--id", "b")):
+        assert run("--plan", small_plan, "record", "t01-fund", *args).code == 0
+    r = run("--plan", small_plan, "correct", "a", "1.5", "--reason", "财务处更正", "--date", "2006-03-10")
+    assert r.code == 0, r.err
+    r = run("--plan", small_plan, "retract", "b", "--reason", "重复上报", "--date", "2006-04-05")
+    assert r.code == 0, r.err
+    r = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", "-f", "json")
+    data = json.loads(r.out)
+    assert data["actual"] == 1.5, "the correction counts, the retracted entry does not"
+    assert [[(a["kind"], a["value"], a["reason"]) for a in e["amendments"]] for e in data["entries_list"]] == [
+        [("correction", "1.5", "财务处更正")],
+        [("retraction", None, "重复上报")],
+    ]
+    out = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", env={"COLUMNS": "120"}).out
+    assert "corrected to 1.5亿元 on 2006-03-10: 财务处更正" in out
+    assert "retracted on 2006-04-05: 重复上报" in out
+    # as it stood on 2006-04-02: the correction was known, the retraction not yet
+    r = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-04-02", "-f", "json")
+    data = json.loads(r.out)
+    assert data["actual"] == 3.5
+    assert [len(e["amendments"]) for e in data["entries_list"]] == [1, 0]
+    r = run("--plan", small_plan, "status", "--as-of", "2006-03-05", "-f", "json")
+    assert json.loads(r.out)["targets"][0]["actual"] == 1, "the correction was not known yet"
+
+
 def test_unknown_target_suggests_the_nearest(log: Path) -> None:
     code, out, err = show(log, "t03-rural-fnd")
     assert (code, out) == (2, "")

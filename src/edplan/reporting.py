@@ -16,7 +16,7 @@ from edplan.entries import Entry, parse_date, suggest_ids
 from edplan.errors import Problem, UsageError, msg
 from edplan.model import Plan
 from edplan.planfile import require_plan
-from edplan.progress import read_log
+from edplan.progress import history, read_log
 from edplan.status import SORT_KEYS, STATUS_ORDER, Filters, Report, Status, TargetStatus, compute, default_as_of, narrow
 
 STATUS_CODES = (*(s.value for s in STATUS_ORDER), "stale")
@@ -158,7 +158,7 @@ def build_status(
     filters, fail_on, problems = _filters(plan, options)
     if problems:
         raise UsageError(problems)
-    read = read_log(log_path)
+    read = read_log(log_path, known_by=as_of)  # --as-of: corrections made after it are not applied
     report = narrow(compute(plan, read.entries, as_of or default_as_of(plan, today)), filters)
     report.warnings[:0] = [str(p) for p in read.problems]
     failing = [r for r in report.rows if r.status.value in fail_on or ("stale" in fail_on and r.stale)]
@@ -201,23 +201,19 @@ def build_show(plan_path: Path, log_path: Path, target_id: str, as_of: dt.date |
             )
         )
     section, task, target = found
-    read = read_log(log_path)
+    # --as-of shows what was known then: corrections made later are left out, here as in status.
+    read = read_log(log_path, known_by=as_of)
     when = as_of or default_as_of(plan, today)
     report = compute(plan, read.entries, when)
     row = next(r for r in report.rows if r.target.id == target.id)
-    stories = [Story(h.entry, h.amendments) for h in _history(log_path, target.id, read) if h.entry.date <= when]
+    stories = [
+        Story(h.entry, tuple(a for a in h.amendments if as_of is None or a.date <= as_of))
+        for h in history(log_path, target.id)
+        if h.entry.date <= when
+    ]
     stories.sort(key=lambda s: (s.entry.date, s.entry.line))
     warnings = [str(p) for p in read.problems] + [w for w in report.warnings if target.id in w]
     return ShowResult(row, report, stories, section.title, task.title, warnings)
-
-
-def _history(log_path: Path, target_id: str, read: Any) -> list[Any]:
-    """Each entry of the target with its corrections and retractions (progress.history)."""
-    try:
-        from edplan.progress import history
-    except ImportError:  # a log reader without amendments: the entries as read, none amended
-        return [Story(e) for e in read.entries if e.target == target_id]
-    return list(history(log_path, target_id))
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -257,10 +253,11 @@ def build_meeting(
                 hint=msg("give an earlier date, e.g. the last meeting's"),
             )
         )
-    read = read_log(log_path)
+    read = read_log(log_path, known_by=as_of)
     now = compute(plan, read.entries, when)
     now.warnings[:0] = [str(p) for p in read.problems]
-    then = compute(plan, read.entries, start)
+    # The status as it stood on the earlier date: with the corrections known by then.
+    then = compute(plan, read_log(log_path, known_by=start).entries, start)
     by_id = {r.target.id: r for r in now.rows}
     recorded = [(e, by_id[e.target]) for e in read.entries if start < e.date <= when and e.target in by_id]
     recorded.sort(key=lambda pair: (pair[0].date, pair[0].line))

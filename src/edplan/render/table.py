@@ -98,7 +98,8 @@ class _Layout:
                 name.append("\n" + row.target.id, style="dim cyan")
             status = Text(cells[4], style=STYLES[row.status])
             lead = [str(row.task), row.target.id] if self.wide else [str(row.task)]
-            table.add_row(*lead, name, *cells[:4], status)
+            # Text, not str: a str cell is parsed for markup and emoji codes, which names never contain.
+            table.add_row(*(Text(c) for c in lead), name, *(Text(c) for c in cells[:4]), status)
         return table
 
 
