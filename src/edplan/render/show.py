@@ -86,7 +86,7 @@ def show_view(result: ShowResult, lang: str) -> RenderableType:
     facts.add_column(overflow="fold")
     goal = figure_text(row, lang)
     if not milestone:
-        goal = f"{word(t.direction.value, lang)} {goal.lstrip('~≈≤')}"
+        goal = word(f"goal.{t.direction.value}", lang, value=with_unit(t.value, t.unit))
     facts.add_row(word("show.goal", lang), goal)
     if milestone:
         stages = " → ".join(stage_text(s, lang) for s in t.stage_list)

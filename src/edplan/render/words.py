@@ -104,11 +104,15 @@ _WORDS.update(
         # forecasts
         "forecast.value": ("{value} by {due} at the current pace", "按当前进度 {due} 达到 {value}"),
         "forecast.met": ("met on {date}", "已于 {date} 达成"),
-        "forecast.date": ("met by {date} at the current pace", "按当前进度 {date} 达成"),
+        "forecast.date": ("met by {date} at the current pace", "预计 {date} 达成"),
         "forecast.never": ("not met at the current pace", "按当前进度无法达成"),
         "forecast.none": ("no pace yet", "尚无进度可推算"),
         # show
         "show.goal": ("Goal", "目标"),
+        "goal.at_least": ("at least {value}", "不少于 {value}"),
+        "goal.at_most": ("at most {value}", "不超过 {value}"),
+        "goal.approximately": ("about {value}", "{value}左右"),
+        "goal.stable": ("keep stable at {value}", "{value} 保持稳定"),
         "show.kind": ("Kind", "类型"),
         "show.source": ("Source", "原文"),
         "show.schedule": ("Schedule", "进度安排"),
