@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from edplan.cli.app import command, state
+from edplan.cli.record import shown_value
 
 _REASON_HELP = "Why (kept in the log beside the entry, shown by edplan show)."
 _DATE_HELP = "Day this became known, YYYY-MM-DD (default: today); status --as-of earlier ignores it."
@@ -46,8 +47,8 @@ def correct(
     if not done.added:
         typer.echo(word("already", lang, id=a.id))
         return
-    before = _shown(done.before.value, done.before.unit) if done.before else "—"
-    after = _shown(a.value or "", a.unit)
+    before = shown_value(done.before.value, done.before.unit) if done.before else "—"
+    after = shown_value(a.value or "", a.unit)
     typer.echo(word("corrected", lang, entry=a.entry_id, target=done.entry.target, before=before, after=after, id=a.id))
 
 
@@ -73,15 +74,5 @@ def retract(
     if not done.added:
         typer.echo(word("already", lang, id=a.id))
         return
-    shown = _shown(done.before.value, done.before.unit) if done.before else _shown(e.value, e.unit)
+    shown = shown_value(done.before.value, done.before.unit) if done.before else shown_value(e.value, e.unit)
     typer.echo(word("retracted", lang, entry=e.id, target=e.target, value=shown, date=e.date.isoformat(), id=a.id))
-
-
-def _shown(value: str, unit: str | None) -> str:
-    from edplan.render.data import with_unit
-    from edplan.units import NumberError, parse_number
-
-    try:
-        return with_unit(parse_number(value), unit)
-    except NumberError:
-        return value  # a milestone stage

@@ -93,16 +93,24 @@ def record(
         raise UsageError(Problem(msg("give TARGET and VALUE, or --from FILE"), hint=msg("see: edplan record --help")))
     from edplan.entries import Draft
     from edplan.recording import record_one
-    from edplan.render.data import with_unit
-    from edplan.units import parse_number
 
     one = record_one(
         state.plan, state.log_path, Draft(target, value, date, unit, note, source, entry_id), today, now, dry_run
     )
     e = one.entry
-    shown = with_unit(parse_number(e.value), one.unit) if e.unit or one.unit else e.value
+    shown = shown_value(e.value, one.unit)
     key = "record.dry_run" if one.dry_run else "recorded" if one.added else "already"
     typer.echo(word(key, lang, id=e.id, target=e.target, value=shown, date=e.date.isoformat()))
+
+
+def shown_value(value: str, unit: str | None) -> str:
+    """A recorded figure as confirmed to the user: exact (never rounded), grouped, with its unit."""
+    from edplan.units import NumberError, format_number, parse_number
+
+    try:
+        return format_number(parse_number(value)) + (unit or "")
+    except NumberError:
+        return value  # a milestone stage
 
 
 def _progress_bar(size: int | None) -> AbstractContextManager[Callable[[int], None] | None]:
