@@ -29,7 +29,7 @@ FIELD_NAMES = {
     name for m in vars(model).values() if isinstance(m, type) and hasattr(m, "model_fields") for name in m.model_fields
 }
 CODES = {k.value for k in model.Kind} | {d.value for d in model.Direction} | set(_STAGES)
-OTHER = "YAML UTF NUL true false edplan EDPLAN_PLAN YYYY MM DD TARGET VALUE json yaml"
+OTHER = "YAML UTF NUL true false edplan EDPLAN_PLAN YYYY MM DD TARGET VALUE YEAR json yaml"
 KEEP = FIELD_NAMES | CODES | set(OTHER.split())
 
 
@@ -38,7 +38,8 @@ def english_words(text: str) -> list[str]:
     leaks: list[str] = []
     for line in text.splitlines():
         line = re.sub(r"^\S+?:\d+(?::\d+)?: ", "", line)  # path:line:column:
-        line = re.sub(r"^\S+\.(?:yaml|jsonl)\S*", "", line)  # a path at the start
+        line = re.sub(r"[^\s：，；（）]*/[^\s：，；（）]*", "", line)  # paths
+        line = re.sub(r"[^\s：，；（）]+\.(?:yaml|yml|jsonl|json)\b", "", line)  # file names
         line = re.sub(r"'[^']*'|\"[^\"]*\"", "", line)  # values and names quoted as written
         line = re.sub(r"指标 [^：]+：", "", line)  # a target named by its id as written, even a wrong one
         line = re.sub(r"(?<![A-Za-z0-9])[a-z0-9]+(?:[-_.][a-z0-9]+)+", "", line)  # ids: t03-rural-fund, edu-2006

@@ -103,6 +103,11 @@ def load_plan(path: Path | str) -> PlanLoad:
         text = read_text(path, MAX_PLAN_BYTES, "plan file")
     except InputError as exc:
         return PlanLoad(display, None, exc.problems)
+    return check_plan_text(text, display)
+
+
+def check_plan_text(text: str, display: str) -> PlanLoad:
+    """Parse and check a plan's text (``display`` names it in problems); never raises for bad content."""
     key = _cache_key(text)
     cached = _cache_read(key)
     if cached is not None:
@@ -321,6 +326,53 @@ def _cache_write(key: str, plan: Plan) -> None:
         os.replace(tmp, folder / f"plan-{key}.json")
     except OSError:
         pass  # a cache that cannot be written is only a slower run
+
+
+def read_plan_text(path: Path) -> str:
+    """The text of a plan file, refused with a problem when it is too big, not UTF-8 or unreadable."""
+    return read_text(path, MAX_PLAN_BYTES, "plan file")
+
+
+def write_new_plan(path: Path, text: str, replace: bool) -> None:
+    """Write a plan file whole or not at all; an existing file is kept unless ``replace``.
+
+    The text goes to a temporary file beside the target first, so a reader never sees half a plan;
+    without ``replace`` it is linked into place, which fails if the name was taken meanwhile.
+    """
+    display = str(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(
+            Problem(
+                msg("folder {folder} does not exist", folder=str(folder)), path=display, hint=msg("create it first")
+            )
+        )
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except PermissionError:
+        raise UsageError(Problem(msg("cannot write here: permission denied"), path=display)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    except FileExistsError:
+        raise UsageError(
+            Problem(
+                msg("the file exists already"),
+                path=display,
+                hint=msg("choose another name with --output, or replace it with --force"),
+            )
+        ) from None
+    except IsADirectoryError:
+        raise UsageError(Problem(msg("{what} is a directory", what=msg("plan file")), path=display)) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def require_plan(path: Path | str) -> Plan:

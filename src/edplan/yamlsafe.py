@@ -9,6 +9,7 @@ Imported only when a plan must really be parsed: the plan cache spares most comm
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -89,3 +90,42 @@ def make_yaml() -> YAML:
     yaml.Constructor = _DecimalConstructor
     yaml.max_depth = MAX_DEPTH
     return yaml
+
+
+# --- writing back --------------------------------------------------------------------------------
+# `edplan init` edits a plan as a round-trip tree and writes it back: comments, key order, flow style
+# and quoting stay as the author left them. Floats keep their text (no Decimal constructor here).
+
+# (mapping, sequence, offset) layouts seen in hand-written YAML; the first that reproduces the file wins.
+LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 2, 2))
+
+
+def _writer(layout: tuple[int, int, int]) -> YAML:
+    yaml = YAML()
+    yaml.Composer = _SafeComposer
+    yaml.max_depth = MAX_DEPTH
+    yaml.preserve_quotes = True
+    # Line folding counts code points: Chinese lines would fold unpredictably, so never fold.
+    yaml.width = 4096
+    mapping, sequence, offset = layout
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def load_roundtrip(text: str) -> tuple[YAML, Any]:
+    """The round-trip tree of a plan, and a writer set to the file's own indentation."""
+    first: tuple[YAML, Any] | None = None
+    for layout in LAYOUTS:
+        yaml = _writer(layout)
+        tree = yaml.load(text)
+        if dump_roundtrip(yaml, tree) == text:
+            return yaml, tree
+        first = first or (yaml, tree)
+    assert first is not None
+    return first
+
+
+def dump_roundtrip(yaml: YAML, tree: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(tree, out)
+    return out.getvalue()

@@ -439,6 +439,69 @@ MESSAGES_ZH.update(
         "list checkpoints in date order": "请按日期先后列出节点",
         "{label}: checkpoint {by} expects {percent}%, less than the {before}% expected before it": "{label}：节点 {by} 要求 {percent}%，少于前一节点要求的 {before}%",
         "percentages are cumulative: each checkpoint expects at least the one before": "百分比是累计的：每个节点的要求不低于前一个",
+        # init and compare
+        "YEAR: {year} is the year of {source} already": "YEAR：{year} 已是 {source} 的年度",
+        "give the year of the new plan, e.g. {next}": "请给出新计划的年度，例如 {next}",
+        "YEAR: {year} is not a plan year": "YEAR：{year} 不是计划年度",
+        "give a year like 2007": "请给出年度，例如 2007",
+        "folder {folder} does not exist": "文件夹 {folder} 不存在",
+        "create it first": "请先创建",
+        "cannot write here: permission denied": "无法在此写入：没有权限",
+        "the file exists already": "文件已存在",
+        "choose another name with --output, or replace it with --force": "请用 --output 另选文件名，或用 --force 覆盖",
+    }
+)
+
+# init and compare (issue 6)
+_WORDS.update(
+    {
+        "init.done": (
+            "started {path} from {source}: {sections} sections, {tasks} tasks, {targets} targets; {dates} dates moved to {year}",
+            "已据 {source} 生成 {path}：{sections} 个部分，{tasks} 项任务，{targets} 项指标；{dates} 个日期已移至 {year} 年",
+        ),
+        "init.next": (
+            "next: edit the targets and schedules for {year}, then run: edplan compare {source} {path}",
+            "下一步：修改 {year} 年的各项指标和进度安排，然后运行 edplan compare {source} {path}",
+        ),
+        "compare.title": (
+            "{old} ({old_year}) → {new} ({new_year})",
+            "{old}（{old_year} 年）→ {new}（{new_year} 年）",
+        ),
+        "compare.added": ("added", "新增"),
+        "compare.removed": ("removed", "删除"),
+        "compare.changed": ("changed", "变更"),
+        "compare.plan": ("plan", "计划"),
+        "compare.summary": (
+            "{changed} changed, {added} added, {removed} removed, {unchanged} unchanged",
+            "变更 {changed} 项，新增 {added} 项，删除 {removed} 项，未变 {unchanged} 项",
+        ),
+        "field.name": ("name", "名称"),
+        "field.kind": ("kind", "类型"),
+        "field.direction": ("direction", "方向"),
+        "field.value": ("value", "目标值"),
+        "field.stages": ("stages", "阶段"),
+        "field.tolerance": ("tolerance", "允许偏差"),
+        "field.baseline": ("baseline", "基数"),
+        "field.growth": ("growth", "增长率"),
+        "field.allow_negative": ("allow_negative", "允许负数"),
+        "field.schedule": ("schedule", "进度安排"),
+        "field.weight": ("weight", "权重"),
+        "field.lead": ("lead", "牵头单位"),
+        "field.support": ("support", "配合单位"),
+        "field.source": ("source", "原文"),
+        "field.task": ("task", "任务"),
+        "field.title": ("title", "标题"),
+        "field.period": ("period", "计划期"),
+        "field.at_risk_below": ("at_risk_below", "有风险阈值"),
+        "field.lagging_below": ("lagging_below", "滞后阈值"),
+        "field.stale_after_days": ("stale_after_days", "久未更新天数"),
+        "schedule.linear": ("linear over the period", "全期匀速"),
+        "schedule.due": ("due {date}", "{date} 到期"),
+        "schedule.span": ("linear {start} – {end}", "{start} – {end} 匀速"),
+        "schedule.checkpoints": ("checkpoints {points}", "分阶段 {points}"),
+        "none": ("none", "无"),
+        "yes": ("yes", "是"),
+        "no": ("no", "否"),
     }
 )
 

@@ -1,0 +1,74 @@
+"""``edplan init`` (start next year's plan from this year's) and ``edplan compare`` (what changed)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from edplan.cli.app import command, console, state
+
+
+@command("init")
+def init(
+    year: Annotated[int, typer.Argument(help="Year of the new plan, e.g. 2007.")],
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Plan to start from (default: the --plan file).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: YEAR.yaml beside the source).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+) -> None:
+    """Start a new plan year: same sections, tasks, target ids and comments; dates moved to YEAR.
+
+    Edit the targets and schedules of the new file afterwards; edplan compare shows what changed.
+    """
+    from edplan.render.words import word
+    from edplan.yearplan import start_year
+
+    origin = source or state.plan
+    done = start_year(origin, year, output, force)
+    plan = done.plan
+    lang = state.language
+    counts = {
+        "sections": len(plan.sections),
+        "tasks": sum(len(s.tasks) for s in plan.sections),
+        "targets": len(plan.targets()),
+    }
+    typer.echo(word("init.done", lang, path=done.path, source=origin, dates=done.moved, year=year, **counts))
+    typer.echo(word("init.next", lang, year=year, source=origin, path=done.path))
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@command("compare")
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier plan, e.g. plans/2006.yaml.")],
+    new: Annotated[Path, typer.Argument(help="The later plan, e.g. plans/2007.yaml.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="text, or json for scripts.")] = Format.text,
+) -> None:
+    """Show the targets added, removed and changed between two plans (matched by id).
+
+    Dates that moved with the year are not counted as changes.
+    """
+    from edplan.yearplan import compare_files
+
+    result = compare_files(old, new)
+    if fmt is Format.json:
+        import json
+
+        from edplan.render.yearplan import comparison_data
+
+        typer.echo(json.dumps(comparison_data(result), ensure_ascii=False, indent=2))
+        return
+    from edplan.render.yearplan import comparison_lines
+
+    out = console()
+    for line in comparison_lines(result, state.language):
+        out.print(line, soft_wrap=True)  # a path is never folded; the terminal wraps long lines itself
