@@ -16,12 +16,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from edplan import progress
 from edplan.entries import Entry
@@ -349,3 +352,59 @@ def test_union_merge_of_two_branches_counts_each_entry_once(tmp_path: Path) -> N
     assert read.duplicates == 1
     assert sum(Decimal(e.value) for e in read.entries if e.target == "t01-fund") == Decimal("1.75")
     assert run("validate", plan).code == 0
+
+
+# --- the writer's look-up agrees with the reader ---------------------------------------------------------
+
+IDS = [f"id{n}" for n in range(40)]
+
+
+@st.composite
+def logs(draw: st.DrawFn) -> bytes:
+    """A log as crashes, retries and hand edits leave it: plain lines, batches committed or not (or
+    with a wrong count), amendments, corrupt and blank lines, ids used more than once, a torn tail."""
+    out: list[bytes] = []
+
+    def entry(batch: str | None = None) -> bytes:
+        e = Entry(draw(st.sampled_from(IDS)), "t01-fund", str(draw(st.integers(0, 3))), "亿元", dt.date(2006, 3, 1))
+        return progress.entry_line(e, batch).encode()
+
+    for n in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["entry", "batch", "unfinished", "miscounted", "amendment", "corrupt", "blank"]))
+        if kind == "entry":
+            out.append(entry())
+        elif kind in ("batch", "unfinished", "miscounted"):
+            size = draw(st.integers(1, 4))
+            out += [entry(f"b-{n}") for _ in range(size)]
+            if kind != "unfinished":
+                out.append(progress.commit_line(f"b-{n}", size + (kind == "miscounted")).encode())
+        elif kind == "amendment":
+            a = progress.Amendment(
+                draw(st.sampled_from(IDS)), draw(st.sampled_from(IDS)), "retraction", "r", dt.date(2006, 4, 1)
+            )
+            out.append(progress.amendment_line(a).encode())
+        elif kind == "corrupt":
+            out.append(draw(st.sampled_from([b'{"id": "id1", "tar\n', b"\x00\x00\n", b"[]\n", b'{"id": "id2"}\n'])))
+        else:
+            out.append(b"\n")
+    text = b"".join(out)
+    if draw(st.booleans()) and text:
+        text = text[: draw(st.integers(0, len(text) - 1))]
+    return text
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=logs(), few=st.lists(st.sampled_from(IDS), min_size=1, max_size=3, unique=True))
+def test_a_writer_finds_what_a_reader_counts(data: bytes, few: list[str]) -> None:
+    """The writer's byte-search look-up (few ids, and many) finds exactly the first record the reader
+    counts for each id, on every kind of damaged log."""
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "plan.progress.jsonl"
+        log.write_bytes(data)
+        with open(log, "rb") as fh:
+            expected: dict[str, object] = {}
+            for record in progress._Scan(str(log), []).records(fh):
+                expected.setdefault(record.id, record)
+            for ids in (set(few), set(IDS)):
+                found = progress._records_with_ids(fh.fileno(), log, ids)
+                assert found == {i: r for i, r in expected.items() if i in ids}

@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from edplan.errors import msg
 from edplan.model import Kind, Plan, Target
@@ -29,9 +30,12 @@ MAX_INTEGER_DIGITS = 15
 MAX_FRACTION_DIGITS = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One progress report. ``value`` is the text as recorded (a number, or a milestone stage)."""
+class Entry(NamedTuple):
+    """One progress report. ``value`` is the text as recorded (a number, or a milestone stage).
+
+    A NamedTuple rather than a frozen dataclass: just as immutable, and five times cheaper to build,
+    which counts when a log of a million lines is read (change a field with ``entry._replace``).
+    """
 
     id: str
     target: str

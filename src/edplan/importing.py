@@ -238,10 +238,12 @@ def _csv_problem(reason: str) -> tuple[str, str | None]:
 
 
 def _header(cells: list[str], line: int, result: Rows) -> tuple[str, ...] | None:
-    """The columns a header row names; ``()`` when the row is data (no cell names a column); None
-    when the header is wrong (problems reported)."""
+    """The columns a header row names; ``()`` when the row is data; None when the header is wrong
+    (problems reported)."""
     names = [c.strip().lower() for c in cells]
-    if not any(n in COLUMNS for n in names):
+    # Headerless rows start with a target id; a note or source that happens to read "note" must not
+    # turn a data row into a header, so a header names the target column or at least two columns.
+    if "target" not in names and sum(n in COLUMNS for n in names) < 2:
         return ()
     before = len(result.problems)
     for name in names:

@@ -30,10 +30,11 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal, NamedTuple
 
@@ -138,6 +139,54 @@ def _parse(raw: bytes, number: int, path: str, problems: list[Problem]) -> tuple
 
     The only place log lines are parsed: reading, appending, amending and repairing all agree.
     """
+    try:
+        record = json.loads(raw)
+    except (ValueError, RecursionError):
+        record = None
+    # The common case, kept short (it runs once per line): an entry whose every field is text.
+    if type(record) is dict:
+        i, t, v, d = record.get("id"), record.get("target"), record.get("value"), record.get("date")
+        if type(i) is str and type(t) is str and type(v) is str and type(d) is str and i and t and v:
+            u, n, s, r, b = (record.get(k, "") for k in ("unit", "note", "source", "recorded", "batch"))
+            when = _DATES.get(d)
+            if (
+                when is not None
+                and type(u) is str
+                and type(n) is str
+                and type(s) is str
+                and type(r) is str
+                and type(b) is str
+                and record.keys() <= _ENTRY_FIELDS
+            ):
+                return Entry(i, t, v, u or None, when, n, s, r, number), b or None
+    return _parse_slowly(raw, record, number, path, problems)
+
+
+class _Dates(dict[str, dt.date]):
+    """Dates as written in the log, parsed once each (a log has few distinct dates)."""
+
+    def __missing__(self, text: str) -> dt.date:
+        when = parse_date(text)
+        if when is None:
+            raise KeyError(text)
+        if len(self) < 100_000:
+            self[text] = when
+        return when
+
+    def get(self, text: str, default: None = None) -> dt.date | None:  # type: ignore[override]
+        try:
+            return self[text]
+        except KeyError:
+            return default
+
+
+_DATES = _Dates()
+
+
+def _parse_slowly(
+    raw: bytes, record: object, number: int, path: str, problems: list[Problem]
+) -> tuple[_Record, str | None] | None:
+    """Everything but a well-formed entry: amendments, commits, and every way a line can be wrong."""
 
     def bad(message: str, field_name: str | None = None, hint: str | None = None) -> None:
         problems.append(Problem(message, path=path, line=number, field=field_name, hint=hint))
@@ -146,11 +195,11 @@ def _parse(raw: bytes, number: int, path: str, problems: list[Problem]) -> tuple
         bad(msg("NUL bytes in the line (corrupt entry)"), hint=_REPAIR)
         return None
     try:
-        record = json.loads(raw.decode("utf-8"))
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         bad(msg("invalid UTF-8 (corrupt entry)"), hint=_REPAIR)
         return None
-    except (ValueError, RecursionError):
+    if record is None:
         if raw.startswith(b"{") and not raw.rstrip().endswith(b"}"):
             # The start of a line without its end: a write cut short, later followed by a newline.
             bad(msg("incomplete entry (write interrupted)"), hint=_REPAIR)
@@ -233,34 +282,59 @@ class _Raw(NamedTuple):
     complete: bool  # False: the last line, without its newline
 
 
-def _raw_lines(fh: IO[bytes]) -> Iterator[_Raw]:
-    """Every line of the log with its position, never holding more than one line of bounded size."""
-    number = 0
-    offset = 0
-    while True:
-        chunk = fh.readline(MAX_LINE_BYTES + 1)
-        if not chunk:
-            return
-        number += 1
-        start = offset
-        if chunk.endswith(b"\n"):
-            offset += len(chunk)
-            yield _Raw(number, start, offset, chunk[:-1], True)
-            continue
-        if len(chunk) <= MAX_LINE_BYTES:
-            offset += len(chunk)
-            yield _Raw(number, start, offset, chunk, False)
-            return
-        size, complete = len(chunk), False
-        while more := fh.readline(1 << 20):
-            size += len(more)
-            if more.endswith(b"\n"):
-                complete = True
-                break
-        offset += size
-        yield _Raw(number, start, offset, None, complete)
-        if not complete:
-            return
+_BLOCK = 1 << 20
+
+
+def _raw_lines(fh: IO[bytes], wanted: tuple[bytes, ...] = ()) -> Iterator[_Raw]:
+    """Every line of the log with its position, reading a block at a time (memory: one block, plus one
+    line of at most ``MAX_LINE_BYTES``; a longer line is skipped, not held).
+
+    With ``wanted``, only lines containing one of those byte strings are handed out (line numbers and
+    offsets stay true), and blocks without any are skipped at the speed of a byte search.
+    """
+    number = 0  # lines finished so far
+    offset = 0  # byte offset of the start of ``carry``
+    carry = b""  # the start of a line that continues in the next block
+    oversize = False  # the current line is longer than MAX_LINE_BYTES: its bytes are being skipped
+    skipped_from = 0
+    while block := fh.read(_BLOCK):
+        if oversize:
+            newline = block.find(b"\n")
+            if newline == -1:
+                offset += len(block)
+                continue
+            number += 1
+            offset += newline + 1
+            yield _Raw(number, skipped_from, offset, None, True)
+            block = block[newline + 1 :]
+            oversize = False
+        data = carry + block if carry else block
+        last = data.rfind(b"\n")
+        if last == -1:
+            carry = data
+        else:
+            whole, carry = data[: last + 1], data[last + 1 :]
+            if wanted and not any(w in whole for w in wanted):
+                number += whole.count(b"\n")
+                offset += len(whole)
+            else:
+                for line in whole.split(b"\n")[:-1]:
+                    number += 1
+                    end = offset + len(line) + 1
+                    if len(line) > MAX_LINE_BYTES:
+                        yield _Raw(number, offset, end, None, True)
+                    elif not wanted or any(w in line for w in wanted):
+                        yield _Raw(number, offset, end, line, True)
+                    offset = end
+        if len(carry) > MAX_LINE_BYTES:
+            skipped_from = offset
+            offset += len(carry)
+            carry = b""
+            oversize = True
+    if oversize:
+        yield _Raw(number + 1, skipped_from, offset, None, False)
+    elif carry:
+        yield _Raw(number + 1, offset, offset + len(carry), carry, False)
 
 
 class _Scan:
@@ -421,7 +495,7 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
         if isinstance(record, Amendment):
             continue  # collected by the first pass
         entry = record
-        fingerprint = hash(entry.key())
+        fingerprint = hash(entry[1:7])  # the fields of Entry.key()
         first = seen.get(entry.id)
         if first is not None:
             if first[1] == fingerprint:
@@ -464,16 +538,15 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
 
 
 def _amendments(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
-    """First pass: every correction and retraction, by the entry they amend (other lines are skipped
-    with a byte search, so this pass costs little when there are few)."""
+    """First pass: every correction and retraction, by the entry they amend. Other lines are skipped
+    with a byte search, so this pass costs little when there are few amendments."""
     by_entry: dict[str, list[Amendment]] = {}
     by_id: dict[str, Amendment] = {}
     scratch: list[Problem] = []  # the second pass reports line problems
-    for raw in _raw_lines(fh):
-        data = raw.data
-        if not raw.complete or data is None or (b'"corrects"' not in data and b'"retracts"' not in data):
+    for raw in _raw_lines(fh, (b'"corrects"', b'"retracts"')):
+        if not raw.complete or raw.data is None:
             continue
-        parsed = _parse(data, raw.number, result.path, scratch)
+        parsed = _parse(raw.data, raw.number, result.path, scratch)
         if parsed is None or not isinstance(parsed[0], Amendment):
             continue
         amendment = parsed[0]
@@ -497,7 +570,7 @@ def _apply(entry: Entry, changes: Iterable[Amendment], known_by: dt.date | None)
             continue
         if a.kind == "retraction":
             return None  # a retraction is final
-        entry = replace(entry, value=a.value or "", unit=a.unit)
+        entry = entry._replace(value=a.value or "", unit=a.unit)
     return entry
 
 
@@ -585,6 +658,8 @@ def append_entries(path: Path | str, entries: Iterable[Entry], dry_run: bool = F
     path = Path(path)
     batch = list(entries)
     wanted = {e.id for e in batch}
+    if not batch:
+        return AppendResult([], [], [])
     if dry_run:
         with suppress(FileNotFoundError), _opened(path, fcntl.LOCK_SH, create=False) as (fd, _):
             return _sort_batch(batch, _records_with_ids(fd, path, wanted))
@@ -622,16 +697,92 @@ def _sort_batch(batch: list[Entry], existing: dict[str, _Record]) -> AppendResul
 
 
 def _records_with_ids(fd: int, path: Path, ids: set[str]) -> dict[str, _Record]:
-    """The committed records (first of each) whose id is one of ``ids``."""
+    """The committed records (the first of each) whose id is one of ``ids``."""
     found: dict[str, _Record] = {}
-    if not ids:
-        return found
-    with os.fdopen(fd, "rb", closefd=False) as fh:
-        fh.seek(0)
-        for record in _Scan(str(path), []).records(fh):
-            if record.id in ids and record.id not in found:
-                found[record.id] = record
+    for record in _mentioning(fd, ids):
+        if record.id in ids and record.id not in found:
+            found[record.id] = record
     return found
+
+
+_CANONICAL_ID = re.compile(rb'^\{"id": "([^"\\\n]*)"', re.MULTILINE)
+_OTHER_LINE = re.compile(rb'^(?!\{"id": "|\{"commit": |\n)', re.MULTILINE)
+
+
+def _mentioning(fd: int, ids: set[str]) -> Iterator[Entry | Amendment]:
+    """Committed records, in log order, on the lines that mention one of ``ids``.
+
+    A writer's look-up: instead of parsing every line, find the lines by a byte search (for a few
+    ids, each id as JSON writes it, ``"ID"``; for many, the id at the start of each canonical line,
+    plus every line not written by edplan), then parse just those lines and check, like
+    :class:`_Scan`, that a line of a batch is followed by its commit. Holds the whole log in memory.
+    """
+    data = os.pread(fd, os.fstat(fd).st_size, 0)
+    if not data or not ids:
+        return
+    starts: set[int] = set()
+    if len(ids) <= 32:
+        for needle in (json.dumps(i, ensure_ascii=False).encode() for i in ids):
+            at = data.find(needle)
+            while at != -1:
+                start = data.rfind(b"\n", 0, at) + 1
+                starts.add(start)
+                end = data.find(b"\n", at)
+                at = -1 if end == -1 else data.find(needle, end)
+    else:
+        wanted = {i.encode() for i in ids}
+        starts.update(m.start() for m in _CANONICAL_ID.finditer(data) if m.group(1) in wanted)
+        starts.update(m.start() for m in _OTHER_LINE.finditer(data) if m.start() < len(data))
+    number, counted = 1, 0
+    verdicts: dict[str, bool] = {}
+    for start in sorted(starts):
+        end = data.find(b"\n", start)
+        if end == -1 or end - start > MAX_LINE_BYTES:
+            continue  # a torn last line, or one no reader parses
+        number += data.count(b"\n", counted, start)
+        counted = start
+        parsed = _parse(data[start:end], number, "", [])
+        if parsed is None or isinstance(parsed[0], _Commit):
+            continue
+        record, batch = parsed
+        if batch is not None:
+            if batch not in verdicts:
+                verdicts[batch] = _batch_committed(data, start, batch)
+            if not verdicts[batch]:
+                continue
+        assert not isinstance(record, _Commit)
+        yield record
+
+
+def _batch_committed(data: bytes, start: int, batch: str) -> bool:
+    """Whether the batch line at ``start`` counts: the same rule as :class:`_Scan` (the batch's lines
+    are contiguous, blank lines aside, and the next line is its commit with their number)."""
+
+    def of_batch(line: bytes) -> bool:
+        if len(line) > MAX_LINE_BYTES:
+            return False
+        parsed = _parse(line, 0, "", [])
+        return parsed is not None and isinstance(parsed[0], Entry) and parsed[1] == batch
+
+    first = start
+    while first > 0:
+        before = data.rfind(b"\n", 0, first - 1) + 1
+        line = data[before : first - 1]
+        if line.strip() and not of_batch(line):
+            break
+        first = before
+    lines, at = 0, first
+    while (end := data.find(b"\n", at)) != -1:
+        line = data[at:end]
+        at = end + 1
+        if not line.strip():
+            continue
+        if of_batch(line):
+            lines += 1
+            continue
+        parsed = _parse(line, 0, "", []) if len(line) <= MAX_LINE_BYTES else None
+        return parsed is not None and parsed[0] == _Commit(batch, lines)
+    return False
 
 
 @dataclass(frozen=True)
@@ -661,19 +812,17 @@ def append_amendment(
         same_id: _Record | None = None
         not_an_entry: Amendment | None = None
         changes: list[Amendment] = []
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            fh.seek(0)
-            for record in _Scan(str(path), []).records(fh):
-                if record.id == amendment_id:
-                    same_id = same_id or record
-                    continue
-                if isinstance(record, Entry) and record.id == entry_id:
-                    entry = entry or record
-                elif isinstance(record, Amendment):
-                    if record.id == entry_id:
-                        not_an_entry = record
-                    elif record.entry_id == entry_id and all(c.id != record.id for c in changes):
-                        changes.append(record)
+        for record in _mentioning(fd, {entry_id, amendment_id}):
+            if record.id == amendment_id:
+                same_id = same_id or record
+                continue
+            if isinstance(record, Entry) and record.id == entry_id:
+                entry = entry or record
+            elif isinstance(record, Amendment):
+                if record.id == entry_id:
+                    not_an_entry = record
+                elif record.entry_id == entry_id and all(c.id != record.id for c in changes):
+                    changes.append(record)
         if entry is None:
             if not_an_entry is not None:
                 problem = Problem(

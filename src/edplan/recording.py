@@ -8,7 +8,7 @@ every problem before refusing (nothing is written then), and hands the log work 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -285,10 +285,8 @@ def correct_entry(
         problems += _not_before(entry, when)
         if problems:
             return _as_problems(problems, AMEND_NAMES)
-        corrected = replace(
-            current,
-            value=canonical_value(target, value),
-            unit=None if target.kind is Kind.milestone else written_unit,
+        corrected = current._replace(
+            value=canonical_value(target, value), unit=None if target.kind is Kind.milestone else written_unit
         )
         if _same_figure(target, current, corrected):
             return [
