@@ -289,7 +289,8 @@ def _read_jsonl(lines: _Counted, result: Rows) -> None:
             _row_problem(result, number, None, msg("not valid JSON at column {column}", column=exc.colno))
             continue
         except RecursionError:
-            record = None  # nested beyond reason: refused below like any other non-object
+            _row_problem(result, number, None, msg("JSON nested too deeply"), msg("write one JSON object per line"))
+            continue
         if not isinstance(record, dict):
             _row_problem(result, number, None, msg("not a JSON object"), msg("write one JSON object per line"))
             continue

@@ -586,6 +586,7 @@ MESSAGES_ZH.update(
         "row has {n} columns, expected {expected} (an extra column)": "该行有 {n} 列，应为 {expected} 列（多出一列）",
         "not valid JSON at column {column}": "第 {column} 列处不是有效的 JSON",
         "not a JSON object": "不是 JSON 对象",
+        "JSON nested too deeply": "JSON 嵌套过深",
         "write one JSON object per line": "每行写一个 JSON 对象",
         "key appears twice": "键出现了两次",
         "is missing": "缺失",
