@@ -361,7 +361,9 @@ class _Scan:
                 self.problems.append(
                     Problem(
                         msg(
-                            "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)",
+                            "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)"
+                            if last > first
+                            else "unfinished batch {batch} (line {first}): not counted (write interrupted)",
                             batch=pending_batch,
                             first=first,
                             last=last,

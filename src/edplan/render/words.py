@@ -512,6 +512,7 @@ MESSAGES_ZH.update(
         "run 'edplan repair' to set it aside": "可运行 'edplan repair' 将其移出",
         "incomplete entry (write interrupted)": "记录不完整（写入被中断）",
         "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)": "批次 {batch}（第 {first}–{last} 行）未完成：不计入（写入被中断）",
+        "unfinished batch {batch} (line {first}): not counted (write interrupted)": "批次 {batch}（第 {first} 行）未完成：不计入（写入被中断）",
         "commit of batch {batch} does not follow its {lines} lines": "批次 {batch} 的提交行没有紧跟在它的 {lines} 行之后",
         "line is longer than {limit} bytes (corrupt entry)": "该行超过 {limit} 字节（记录已损坏）",
         "NUL bytes in the line (corrupt entry)": "该行含 NUL 字节（记录已损坏）",
