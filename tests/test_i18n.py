@@ -237,3 +237,88 @@ def test_an_unknown_language_is_a_usage_error() -> None:
     r = run("--lang", "fr", "validate", PLANS / "valid" / "minimal.yaml")
     assert r.code == 2
     assert "--lang" in r.err
+
+
+# --- help and usage errors ------------------------------------------------------------------------------
+
+
+def help_texts() -> dict[str, str]:
+    """Every help text of the command line: the app's, each command's and each parameter's."""
+    import inspect
+
+    import typer
+
+    from edplan.cli import app
+
+    root = typer.main.get_command(app)
+    found: dict[str, str] = {inspect.cleandoc(root.help or ""): "edplan"}
+    commands = [("edplan", root)] + [(f"edplan {n}", root.get_command(None, n)) for n in root.list_commands(None)]  # type: ignore[attr-defined]
+    for where, command in commands:
+        if command is None:
+            continue
+        if command.help:
+            found.setdefault(inspect.cleandoc(command.help), where)
+        for param in command.params:
+            text = getattr(param, "help", None)
+            if text:
+                found.setdefault(text, f"{where} {param.name}")
+    return found
+
+
+def test_every_help_text_has_its_chinese() -> None:
+    from edplan.render.words import HELP_ZH
+
+    texts = help_texts()
+    assert len(texts) > 30
+    missing = [f"{where}: {text!r}" for text, where in texts.items() if text not in HELP_ZH]
+    assert missing == []
+
+
+# Words that stay as they are inside Chinese help: metavars, proper names, file formats.
+HELP_KEEP = set(
+    "OPTIONS COMMAND ARGS FILES FILE TEXT NAME LOG TIME NEW_VALUE ENTRY OLD NEW YEAR path str int GitHub Actions "
+    "JSON Schema "
+    "Lines CSV draft shell EDPLAN_LANG EDPLAN_LOG NO_COLOR table markdown github plain csv text list Path "
+    "owner gap progress status id rejected ENTRY_ID zh en error date note target section task lagging overdue "
+    "stale".split()
+)
+
+
+def test_help_in_chinese_leaks_no_english() -> None:
+    import typer
+
+    from edplan.cli import app
+
+    for command in [[], *([n] for n in typer.main.get_command(app).list_commands(None))]:  # type: ignore[attr-defined]
+        r = run("--lang", "zh", *command, "--help")
+        assert r.code == 0
+        assert r.out.startswith("用法：edplan")
+        names = set(typer.main.get_command(app).list_commands(None))  # type: ignore[attr-defined]
+        leaks = [w for w in english_words(r.out) if w not in HELP_KEEP | names]
+        assert leaks == [], (command, r.out)
+
+
+def test_help_language_follows_lang_anywhere_and_the_environment() -> None:
+    assert run("--lang", "zh", "--help").out.startswith("用法：edplan [OPTIONS] COMMAND [ARGS]...")
+    assert run("--help", "--lang", "zh").out.startswith("用法：")
+    assert run("validate", "--help", env={"EDPLAN_LANG": "zh"}).out.startswith("用法：edplan validate")
+    assert "选项：" in run("validate", "--help", env={"EDPLAN_LANG": "zh"}).out
+    assert run("validate", "--help").out.startswith("Usage: edplan validate")
+
+
+def test_usage_errors_in_chinese() -> None:
+    r = run("--lang", "zh", "validate", "--formt", "x")
+    assert (r.code, r.out) == (2, "")
+    assert r.err.splitlines() == [
+        "用法：edplan validate [OPTIONS] [FILES]...",
+        "运行 'edplan validate -h' 查看帮助。",
+        "",
+        "错误：没有这个选项：--formt（可用的选项：--format）",
+    ]
+    r = run("--lang", "zh", "validate", "--format", "xml")
+    assert r.err.splitlines()[-1] == "错误：'--format' / '-f' 的值无效：'xml' 不是 'text', 'github', 'json' 之一。"
+    assert run("--lang", "zh", "bogus").err.splitlines()[-1] == "错误：没有这个命令：'bogus'。"
+    assert run("--lang", "zh", "init").err.splitlines()[-1] == "错误：缺少参数 'YEAR'。"
+    assert run("--lang", "zh", "compare", "a", "b", "c").err.splitlines()[-1] == "错误：多余的参数（c）"
+    en = run("validate", "--formt", "x")
+    assert en.err.splitlines()[-1] == "Error: No such option: --formt (Possible options: --format)"

@@ -2,12 +2,21 @@
 
 Imports here stay light (no Rich, pydantic or YAML at module level): shell completion imports this
 module on every TAB, and ``edplan --help`` should not pay for libraries it does not use.
+
+Help and usage errors follow the output language too. Typer builds its help from English strings
+at import time, so the Chinese is put in when the help is written: :class:`EdplanContext` gives
+Click a formatter that looks each English text up in ``render/words.py`` (``HELP_ZH``) and wraps by
+terminal cells, and usage errors (unknown option, missing argument) are reworded the same way. The
+language is ``--lang`` wherever it stands on the command line, else ``EDPLAN_LANG``, else the locale.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,17 +24,216 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError  # Typer bundles Click, re-exports no UsageError
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperCommand, TyperGroup
 
 from edplan import __version__
-from edplan.errors import EXIT_USAGE, EdplanError
+from edplan.errors import EXIT_USAGE, EdplanError, msg
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
     from rich.console import Console
 
 DEFAULT_PLAN = Path("plans/2006.yaml")
 
+
+# --- help and usage errors in the output language ----------------------------------------------------
+
+
+def help_lang() -> str:
+    from edplan.render.words import pick_lang
+
+    return pick_lang(state.lang or _argv_lang)
+
+
+_argv_lang: str | None = None  # --lang as found on the command line, before Click has parsed it
+
+
+def _scan_lang(args: Sequence[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_NO_LINE_START = set("，。；：、）！？」』》")
+_CLOSERS = _NO_LINE_START | {" "}
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Wrap text to ``width`` terminal cells: at spaces, or between any two Chinese characters.
+
+    A closing mark (，。）…) never starts a line, as in Chinese typesetting: the word before it moves
+    down with it. A single word longer than the line stands alone on its line.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        words: list[str] = []
+        for word in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+", paragraph):
+            word = " " if word.isspace() else word
+            if word == " " and not words:
+                continue
+            if not words or _cells("".join(words) + word) <= width:
+                words.append(word)
+                continue
+            carried: list[str] = []
+            if word in _NO_LINE_START:
+                # Take back the marks just before it and the word they close.
+                while words and words[-1] in _CLOSERS:
+                    carried.insert(0, words.pop())
+                if words:
+                    carried.insert(0, words.pop())
+                if not "".join(words).strip():  # nothing to leave behind: the mark hangs past the margin
+                    words += [*carried, word]
+                    continue
+            if words:
+                lines.append("".join(words).rstrip())
+            words = [*carried, word] if carried or word != " " else []
+            while words and words[0] == " ":
+                words.pop(0)
+        lines.append("".join(words).rstrip())
+    return lines
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs (split at blank lines), each one line: Chinese joins without a space, Latin with one."""
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        joined = ""
+        for line in block.split("\n"):
+            line = line.strip()
+            tight = joined and _cells(joined[-1]) == 2 and line and _cells(line[0]) == 2
+            joined = f"{joined}{'' if tight or not joined else ' '}{line}"
+        out.append(joined)
+    return out
+
+
+class EdplanFormatter(HelpFormatter):
+    """Click's help formatter, wrapping by terminal cells (Chinese counts two) and in Chinese when the
+    output language is: each English text is looked up in ``HELP_ZH``."""
+
+    def _text(self, text: str) -> str:
+        if help_lang() != "zh":
+            return text
+        from edplan.render.words import help_zh
+
+        return help_zh(text)
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        zh = help_lang() == "zh"
+        super().write_usage(prog, args, "用法：" if zh and prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        colon = "：" if help_lang() == "zh" else ":"
+        self.write(f"{'':>{self.current_indent}}{self._text(heading)}{colon}\n")
+
+    def _wrapped(self, text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        for i, paragraph in enumerate(_paragraphs(self._text(text))):
+            lines += ([""] if i else []) + wrap_cells(paragraph, width)
+        return lines
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        lines = self._wrapped(text, max(self.width - self.current_indent, 20))
+        self.write("".join(f"{indent}{line}\n" if line else "\n" for line in lines))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first = min(max((_cells(t) for t, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if _cells(term) <= first - col_spacing:
+                self.write(" " * (first - _cells(term)))
+            else:
+                self.write("\n" + " " * (first + self.current_indent))
+            lines = self._wrapped(text, max(self.width - first - self.current_indent - 2, 10))
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(" " * (first + self.current_indent) + line + "\n" if line else "\n")
+
+
+class EdplanContext(typer.Context):
+    formatter_class = EdplanFormatter
+
+
+@contextlib.contextmanager
+def _worded_usage_errors() -> Iterator[None]:
+    """Usage errors (unknown option, missing argument, bad value) shown in the output language."""
+    try:
+        yield
+    except ClickUsageError as exc:
+        if help_lang() == "zh":
+            exc.show = functools.partial(_show_usage_error_zh, exc)  # type: ignore[method-assign]
+        raise
+
+
+def _show_usage_error_zh(exc: ClickUsageError, file: Any = None) -> None:
+    from edplan.render.words import click_error_zh
+
+    ctx = exc.ctx
+    if ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = f"运行 '{ctx.command_path} {ctx.help_option_names[0]}' 查看帮助。\n"
+        typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
+    typer.echo(f"错误：{click_error_zh(exc.format_message())}", err=True)
+
+
+class EdplanCommand(TyperCommand):
+    context_class = EdplanContext
+
+
+class EdplanGroup(TyperGroup):
+    context_class = EdplanContext
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        global _argv_lang
+        _argv_lang = _scan_lang(args)
+        state.lang = None  # set again by the callback; help shown before it must not see a previous run's
+        with _worded_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _worded_usage_errors():
+            return super().invoke(ctx)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        if help_lang() != "zh":
+            return super().format_commands(ctx, formatter)
+        from edplan.render.words import help_zh
+
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is None or cmd.hidden:
+                continue
+            text = help_zh(inspect.cleandoc(cmd.help or ""))
+            first = text.split("\n")[0].split("。")[0]
+            rows.append((name, first + ("。" if first and not first.endswith("。") else "")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="edplan",
+    cls=EdplanGroup,
     help="Track the numeric targets of a work plan: validate the plan, record progress, see the status.",
     no_args_is_help=True,
     add_completion=True,
@@ -86,8 +294,28 @@ def main_options(
 ) -> None:
     """edplan: a tracker for the numeric targets of a government work plan."""
     if lang is not None and lang not in ("zh", "en"):
-        raise typer.BadParameter("use zh or en", param_hint="--lang")
+        raise typer.BadParameter(msg("use zh or en"), param_hint="--lang")
     state.plan, state.log, state.lang, state.no_color, state.debug = plan, log, lang, no_color, debug
+
+
+def complete_target_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a TARGET argument: the plan's target ids (with their names as help).
+
+    Runs on every TAB, so it reads the plan through the plan cache and never fails loudly: a plan
+    that cannot be read completes nothing. The plan is ``--plan`` as typed so far, else
+    ``EDPLAN_PLAN``, else the default.
+    """
+    try:
+        root = ctx.find_root()
+        plan = root.params.get("plan") or os.environ.get("EDPLAN_PLAN") or DEFAULT_PLAN
+        from edplan.planfile import load_plan
+
+        loaded = load_plan(Path(plan))
+        if loaded.plan is None:
+            return []
+        return [(t.id, t.name) for _, _, t in loaded.plan.targets() if t.id.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
 
 
 def console(stderr: bool = False) -> Console:
@@ -137,14 +365,15 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
             except Exception as exc:
                 if state.debug or os.environ.get("EDPLAN_DEBUG"):
                     raise
-                fail(
-                    [
-                        f"edplan {name}: internal error: {type(exc).__name__}: {exc} "
-                        "(run with --debug for the traceback, and please report it)"
-                    ],
-                    EXIT_USAGE,
-                )
+                from edplan.render.words import localize
 
+                report = msg(
+                    "internal error: {error} (run with --debug for the traceback, and please report it)",
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+                fail([f"edplan {name}: {localize(report, state.language)}"], EXIT_USAGE)
+
+        kwargs.setdefault("cls", EdplanCommand)
         app.command(name, **kwargs)(guarded)
         return fn
 

@@ -13,7 +13,7 @@ from edplan.cli.app import command, console, state
 
 @command("init")
 def init(
-    year: Annotated[int, typer.Argument(help="Year of the new plan, e.g. 2007.")],
+    year: Annotated[int, typer.Argument(metavar="YEAR", help="Year of the new plan, e.g. 2007.")],
     source: Annotated[
         Path | None, typer.Option("--from", help="Plan to start from (default: the --plan file).")
     ] = None,
@@ -49,8 +49,8 @@ class Format(StrEnum):
 
 @command("compare")
 def compare(
-    old: Annotated[Path, typer.Argument(help="The earlier plan, e.g. plans/2006.yaml.")],
-    new: Annotated[Path, typer.Argument(help="The later plan, e.g. plans/2007.yaml.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier plan, e.g. plans/2006.yaml.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later plan, e.g. plans/2007.yaml.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text, or json for scripts.")] = Format.text,
 ) -> None:
     """Show the targets added, removed and changed between two plans (matched by id).

@@ -22,7 +22,9 @@ class Format(StrEnum):
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Plan files (.yaml) or progress logs (.progress.jsonl); default: the --plan file."),
+        typer.Argument(
+            metavar="FILES", help="Plan files (.yaml) or progress logs (.progress.jsonl); default: the --plan file."
+        ),
     ] = None,
     fmt: Annotated[
         Format,
