@@ -280,3 +280,19 @@ def test_annotations_are_one_line_that_reads_back_as_written(message: str, path:
     props = dict(p.split("=", 1) for p in head.removeprefix("error ").split(","))
     assert _unescape(props["file"]) == path
     assert (props["line"], props["col"]) == ("3", "4")
+
+
+def test_a_plan_and_its_log_named_together_are_checked_once(tmp_path: Path) -> None:
+    """pre-commit passes every file a commit touches: the plan and its log may both be named."""
+    plan = write(tmp_path / "plan.yaml", SMALL_PLAN)
+    log = tmp_path / "plan.progress.jsonl"
+    log.write_text(
+        '{"id": "a", "target": "nope", "value": "1", "unit": "亿元", "date": "2006-03-01", '
+        '"recorded": "2026-01-01T00:00:00+00:00"}\n',
+        encoding="utf-8",
+    )
+    r = run("validate", plan, log, plan)
+    assert r.code == 1
+    assert len(r.out.splitlines()) == 1
+    assert r.out.startswith(f"{log}:1: a: unknown target 'nope'")
+    assert r.err.splitlines()[-1] == "1 problem(s) found"

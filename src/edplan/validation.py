@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,14 @@ def validate_paths(paths: list[Path], log: Path | None = None) -> list[Checked]:
             results += _plan_and_log(plan_path, path, plan_wanted=False)
         else:
             results += _plan_and_log(path, log or log_path_for(path), plan_wanted=True)
-    return results
+    # A plan and its log both named (pre-commit passes every file a commit touches): check each once.
+    seen: set[str] = set()
+    once = []
+    for result in results:
+        if os.path.realpath(result.path) not in seen:
+            seen.add(os.path.realpath(result.path))
+            once.append(result)
+    return once
 
 
 def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Checked]:
