@@ -184,7 +184,17 @@ def test_compare_reports_every_problem_of_both_plans(tmp_path: Path) -> None:
         f"{b}:19:13: target t01-fund: unknown field 'colour'; remove it or check its spelling",
     ]
     r = run("compare", a, tmp_path / "missing.yaml")
-    assert r.code == 2
+    assert (r.code, r.out, r.err) == (
+        2,
+        "",
+        f"{tmp_path / 'missing.yaml'}: plan file not found; give an existing plan file\n",
+    )
+    r = run("init", "2007", "--from", tmp_path / "missing.yaml")
+    assert (r.code, r.out, r.err) == (
+        2,
+        "",
+        f"{tmp_path / 'missing.yaml'}: plan file not found; give an existing plan file\n",
+    )
 
 
 def test_29_february_becomes_28_february(tmp_path: Path) -> None:

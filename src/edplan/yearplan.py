@@ -105,9 +105,16 @@ class Started:
     moved: int
 
 
+def _given_plan(path: Path) -> Plan:
+    """A plan named on the command line (not through --plan): a missing one says so plainly."""
+    if not path.exists():
+        raise UsageError(Problem(msg("plan file not found"), path=str(path), hint=msg("give an existing plan file")))
+    return require_plan(path)
+
+
 def start_year(source: Path, year: int, output: Path | None, replace: bool) -> Started:
     """``edplan init YEAR --from SOURCE``: write next year's plan beside the source (or at ``output``)."""
-    old = require_plan(source)
+    old = _given_plan(source)
     if year == old.year:
         raise UsageError(
             Problem(
@@ -255,7 +262,7 @@ def compare_files(old_path: Path, new_path: Path) -> Comparison:
     plans: list[Plan] = []
     for path in (old_path, new_path):
         try:
-            plans.append(require_plan(path))
+            plans.append(_given_plan(path))
         except InputError as exc:
             problems += exc.problems
     if problems:
