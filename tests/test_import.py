@@ -211,7 +211,7 @@ def test_header_problems(small_plan: Path) -> None:
         f"{csv}:1: unknown column 'valeu'; did you mean 'value'?",
         f"{csv}:1: unknown column 'comment'; columns are: target, value, unit, date, note, source, id",
         f"{csv}:1: column 'date' appears twice",
-        f"{csv}:1: the header has no 'value' column; did you mean 'value'?",
+        f"{csv}:1: the header has no 'value' column; columns are: target, value, unit, date, note, source, id",
     ]
     assert not log_of(small_plan).exists()
 

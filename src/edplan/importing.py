@@ -253,7 +253,13 @@ def _header(cells: list[str], line: int, result: Rows) -> tuple[str, ...] | None
         _row_problem(result, line, None, msg("column '{column}' appears twice", column=name))
     for name in REQUIRED:
         if name not in names:
-            _row_problem(result, line, None, msg("the header has no '{column}' column", column=name), _suggest(name))
+            _row_problem(
+                result,
+                line,
+                None,
+                msg("the header has no '{column}' column", column=name),
+                msg("columns are: {columns}", columns=", ".join(COLUMNS)),
+            )
     return None if len(result.problems) > before else tuple(names)
 
 
