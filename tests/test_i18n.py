@@ -322,3 +322,12 @@ def test_usage_errors_in_chinese() -> None:
     assert run("--lang", "zh", "compare", "a", "b", "c").err.splitlines()[-1] == "错误：多余的参数（c）"
     en = run("validate", "--formt", "x")
     assert en.err.splitlines()[-1] == "Error: No such option: --formt (Possible options: --format)"
+
+
+def test_display_options_may_follow_the_command() -> None:
+    plan = PLANS / "invalid" / "negative-value.yaml"
+    assert run("validate", "--lang", "zh", plan).err == "发现 1 个问题\n"
+    assert run("validate", plan, "--lang=zh", "--no-color").err == "发现 1 个问题\n"
+    # After `--` nothing moves: `--lang` there is a file name.
+    r = run("validate", "--", "--lang")
+    assert (r.code, r.err) == (2, "--lang: plan file not found; give an existing plan file\n")

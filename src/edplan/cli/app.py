@@ -62,6 +62,31 @@ def _scan_lang(args: Sequence[str]) -> str | None:
     return None
 
 
+def _display_options_first(args: list[str]) -> list[str]:
+    """``edplan status --lang zh`` as ``edplan --lang zh status``: the display options may follow the command.
+
+    Only ``--lang VALUE``, ``--lang=VALUE`` and ``--no-color`` move, and nothing after ``--``.
+    """
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            moved += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--lang=") or arg == "--no-color":
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return moved + rest
+
+
 def _cells(text: str) -> int:
     import unicodedata
 
@@ -207,7 +232,7 @@ class EdplanGroup(TyperGroup):
         _argv_lang = _scan_lang(args)
         state.lang = None  # set again by the callback; help shown before it must not see a previous run's
         with _worded_usage_errors():
-            return super().make_context(info_name, args, parent, **extra)
+            return super().make_context(info_name, _display_options_first(args), parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
         with _worded_usage_errors():
