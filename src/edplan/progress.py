@@ -1,7 +1,7 @@
 """The progress log: a plain-text, append-only ledger, one JSON object per line.
 
-Beside ``plans/2006.yaml`` lives ``plans/2006.progress.jsonl``. Four kinds of line (README, "The
-progress log", shows each):
+Beside ``plans/2006.yaml`` lives ``plans/2006.progress.jsonl``. Four kinds of line (the README's
+"The log as a ledger" shows each):
 
 * an **entry** (``id``, ``target``, ``value``, ``unit``, ``date``, …): one figure reported;
 * a **correction** (``id``, ``corrects``, ``value``, ``unit``, ``reason``, ``date``, …) and a
@@ -21,7 +21,8 @@ the log.
 Reading is two streaming passes under one shared lock: the first collects the amendments (a byte
 search skips every other line), the second yields entries with their amendments applied. What is held
 in memory: one small record per distinct id (to drop the copies a union merge makes), the
-amendments, and the lines of a batch until its commit. Writers read the whole log to check ids.
+amendments, and the lines of a batch until its commit. Writers (and repair) read the whole log into
+memory to look ids up with a byte search.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ def _parse(raw: bytes, number: int, path: str, problems: list[Problem]) -> tuple
         i, t, v, d = record.get("id"), record.get("target"), record.get("value"), record.get("date")
         if type(i) is str and type(t) is str and type(v) is str and type(d) is str and i and t and v:
             u, n, s, r, b = (record.get(k, "") for k in ("unit", "note", "source", "recorded", "batch"))
-            when = _DATES.get(d)
+            when = _DATES.get(d) or _date(d)
             if (
                 when is not None
                 and type(u) is str
@@ -162,25 +163,14 @@ def _parse(raw: bytes, number: int, path: str, problems: list[Problem]) -> tuple
     return _parse_slowly(raw, record, number, path, problems)
 
 
-class _Dates(dict[str, dt.date]):
-    """Dates as written in the log, parsed once each (a log has few distinct dates)."""
-
-    def __missing__(self, text: str) -> dt.date:
-        when = parse_date(text)
-        if when is None:
-            raise KeyError(text)
-        if len(self) < 100_000:
-            self[text] = when
-        return when
-
-    def get(self, text: str, default: None = None) -> dt.date | None:  # type: ignore[override]
-        try:
-            return self[text]
-        except KeyError:
-            return default
+_DATES: dict[str, dt.date] = {}  # dates as written in the log, parsed once each (a log has few)
 
 
-_DATES = _Dates()
+def _date(text: str) -> dt.date | None:
+    when = parse_date(text)
+    if when is not None and len(_DATES) < 100_000:
+        _DATES[text] = when
+    return when
 
 
 def _parse_slowly(
