@@ -105,10 +105,14 @@ def wrap_cells(text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        start = len(lines)
         words: list[str] = []
         for word in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+", paragraph):
             word = " " if word.isspace() else word
             if word == " " and not words:
+                continue
+            if word in _NO_LINE_START and not words and len(lines) > start:
+                lines[-1] += word  # the line broke at a space just before it: it hangs on that line
                 continue
             if not words or _cells("".join(words) + word) <= width:
                 words.append(word)
@@ -128,7 +132,8 @@ def wrap_cells(text: str, width: int) -> list[str]:
             words = [*carried, word] if carried or word != " " else []
             while words and words[0] == " ":
                 words.pop(0)
-        lines.append("".join(words).rstrip())
+        if words or len(lines) == start:
+            lines.append("".join(words).rstrip())
     return lines
 
 
