@@ -140,3 +140,10 @@ def test_the_2006_plan_names_its_schema_for_editors() -> None:
     found = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
     assert found, first
     assert (PLAN_2006.parent / found[1]).resolve() == SCHEMA_COPY
+
+
+def test_codes_carry_their_meaning_for_editors(schema: dict[str, Any]) -> None:
+    for name in ("Kind", "Direction"):
+        definition = schema["$defs"][name]
+        assert len(definition["enumDescriptions"]) == len(definition["enum"])
+        assert all(re.search(r"[\u4e00-\u9fff]", d) for d in definition["enumDescriptions"])

@@ -23,6 +23,22 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DECIMAL_TEXT = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
 
 
+# What each code means, shown by editors beside the completion (VS Code reads "enumDescriptions").
+ENUM_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "Kind": {
+        "cumulative": "Entries add up (money spent, people trained). 累计：各次记录相加。",
+        "level": "The latest reading counts (an enrolment, a share). 时点：以最近一次读数为准。",
+        "milestone": "Stages reached (drafted → approved → issued). 里程碑：达到的阶段。",
+    },
+    "Direction": {
+        "at_least": "The figure or more. 不少于。",
+        "at_most": "The figure or less. 不超过。",
+        "approximately": "Within the tolerance either side of the figure. 左右：在允许偏差之内。",
+        "stable": "Stay within the tolerance band around the figure. 保持稳定。",
+    },
+}
+
+
 class _PlanSchema(GenerateJsonSchema):
     def get_decimal_pattern(self, schema: core_schema.DecimalSchema) -> str | None:
         return DECIMAL_TEXT
@@ -41,6 +57,9 @@ def plan_schema() -> dict[str, Any]:
     }
     body.pop("title", None)
     body.pop("description", None)
+    for name, meanings in ENUM_DESCRIPTIONS.items():
+        definition = body["$defs"][name]
+        definition["enumDescriptions"] = [meanings[value] for value in definition["enum"]]
     return {**head, **body}
 
 
