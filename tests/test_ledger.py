@@ -21,6 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -418,3 +419,26 @@ def test_a_writer_finds_what_a_reader_counts(data: bytes, few: list[str]) -> Non
             for ids in (set(few), set(IDS)):
                 found = progress._records_with_ids(fh.fileno(), log, ids)
                 assert found == {i: r for i, r in expected.items() if i in ids}
+            # A reader that holds no batch in memory (reads it again at its commit) counts the same.
+            fh.seek(0)
+            with mock.patch.object(progress._Batch, "HOLD", 1):
+                again = list(progress._Scan(str(log), []).records(fh))
+            fh.seek(0)
+            assert again == list(progress._Scan(str(log), []).records(fh))
+
+
+def test_a_long_batch_is_read_again_instead_of_held(small_plan: Path) -> None:
+    """Past ``_Batch.HOLD`` lines a reader keeps only where a batch lies and reads it again at its
+    commit; what it counts, and what repair moves when the commit is missing, stay the same."""
+    log = small_plan.with_name("plan.progress.jsonl")
+    rows = [(f"r{j}", "t01-fund", f"0.{j + 1}", "2006-04-01") for j in range(7)]
+    write(small_plan.parent / "seven.csv", csv_rows(rows).decode())
+    assert run("--plan", small_plan, "record", "--from", small_plan.parent / "seven.csv").code == 0
+    with mock.patch.object(progress._Batch, "HOLD", 3):
+        read = read_log(log)
+        assert [(e.id, e.value, e.line) for e in read.entries] == [(f"r{j}", f"0.{j + 1}", j + 1) for j in range(7)]
+        whole = log.read_bytes()
+        log.write_bytes(whole[: whole.rindex(b'{"commit"')])  # the commit never made it
+        assert read_log(log).entries == []
+        repaired = progress.repair(log, NOW)
+        assert (repaired.lines, log.read_bytes()) == ([1, 2, 3, 4, 5, 6, 7], b"")

@@ -20,9 +20,9 @@ the log.
 
 Reading is two streaming passes under one shared lock: the first collects the amendments (a byte
 search skips every other line), the second yields entries with their amendments applied. What is held
-in memory: one small record per distinct id (to drop the copies a union merge makes), the
-amendments, and the lines of a batch until its commit. Writers (and repair) read the whole log into
-memory to look ids up with a byte search.
+in memory: one int per distinct id (to drop the copies a union merge makes), the amendments, and up
+to 10,000 entries of a batch until its commit (a longer batch is read again from the file). Writers
+and repair read the whole log into memory (writers look ids up with a byte search).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal, NamedTuple
+from typing import IO, Literal, NamedTuple, Protocol
 
 from edplan.entries import Entry, new_id, parse_date
 from edplan.errors import InputError, Problem, UsageError, msg
@@ -275,7 +275,11 @@ class _Raw(NamedTuple):
 _BLOCK = 1 << 20
 
 
-def _raw_lines(fh: IO[bytes], wanted: tuple[bytes, ...] = ()) -> Iterator[_Raw]:
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def _raw_lines(fh: _Readable, wanted: tuple[bytes, ...] = ()) -> Iterator[_Raw]:
     """Every line of the log with its position, reading a block at a time (memory: one block, plus one
     line of at most ``MAX_LINE_BYTES``; a longer line is skipped, not held).
 
@@ -327,34 +331,93 @@ def _raw_lines(fh: IO[bytes], wanted: tuple[bytes, ...] = ()) -> Iterator[_Raw]:
         yield _Raw(number + 1, offset, offset + len(carry), carry, False)
 
 
+class _Span(NamedTuple):
+    """Lines ``first``–``last`` of the log, bytes ``start``–``end`` (what repair moves as one)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+class _Window:
+    """Bytes ``start``–``end`` of a descriptor, read with ``pread`` (the main reader does not move)."""
+
+    def __init__(self, fd: int, start: int, end: int) -> None:
+        self.fd, self.at, self.end = fd, start, end
+
+    def read(self, size: int) -> bytes:
+        data = os.pread(self.fd, min(size, self.end - self.at), self.at) if self.at < self.end else b""
+        self.at += len(data)
+        return data
+
+
+class _Batch:
+    """The lines of a batch read so far, waiting for its commit. Up to ``HOLD`` entries are kept; a
+    longer batch keeps only where it lies and is read again once its commit is seen, so that memory
+    stays bounded whatever the size of an import."""
+
+    HOLD = 10_000
+
+    def __init__(self, batch: str, raw: _Raw) -> None:
+        self.batch = batch
+        self.first = self.last = raw
+        self.count = 0
+        self.held: list[Entry] | None = []
+
+    def add(self, entry: Entry, raw: _Raw) -> None:
+        self.last = raw
+        self.count += 1
+        if self.held is not None:
+            self.held.append(entry)
+            if len(self.held) > self.HOLD:
+                self.held = None
+
+    def span(self) -> _Span:
+        return _Span(self.first.number, self.last.number, self.first.start, self.last.end)
+
+    def entries(self, fd: int) -> Iterator[Entry]:
+        if self.held is not None:
+            yield from self.held
+            return
+        shift = self.first.number - 1
+        for raw in _raw_lines(_Window(fd, self.first.start, self.last.end)):
+            if raw.data is not None and raw.data.strip():
+                parsed = _parse(raw.data, raw.number + shift, "", [])
+                if parsed is not None and isinstance(parsed[0], Entry):
+                    yield parsed[0]
+
+
 class _Scan:
     """Turns raw lines into the records that count, noting every line that does not.
 
-    ``set_aside`` collects the byte ranges of lines a reader ignores because of how they were written
-    (torn, corrupt, an unfinished batch, a commit without its batch): what :func:`repair` moves out.
+    ``set_aside`` collects the lines a reader ignores because of how they were written (torn, corrupt,
+    an unfinished batch, a commit without its batch): what :func:`repair` moves out.
     """
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
-        self.set_aside: list[_Raw] = []
+        self.set_aside: list[_Span] = []
         self.torn = False
 
+    def _aside(self, raw: _Raw) -> None:
+        self.set_aside.append(_Span(raw.number, raw.number, raw.start, raw.end))
+
     def records(self, fh: IO[bytes]) -> Iterator[Entry | Amendment]:
-        pending: list[tuple[Entry, _Raw]] = []
-        pending_batch: str | None = None
+        pending: _Batch | None = None
 
         def unfinished() -> None:
-            nonlocal pending_batch
-            if pending:
-                first, last = pending[0][1].number, pending[-1][1].number
+            nonlocal pending
+            if pending is not None:
+                first, last = pending.first.number, pending.last.number
                 self.problems.append(
                     Problem(
                         msg(
                             "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)"
                             if last > first
                             else "unfinished batch {batch} (line {first}): not counted (write interrupted)",
-                            batch=pending_batch,
+                            batch=pending.batch,
                             first=first,
                             last=last,
                         ),
@@ -363,9 +426,8 @@ class _Scan:
                         hint=_REPAIR,
                     )
                 )
-                self.set_aside.extend(raw for _, raw in pending)
-                pending.clear()
-            pending_batch = None
+                self.set_aside.append(pending.span())
+            pending = None
 
         for raw in _raw_lines(fh):
             if not raw.complete:
@@ -374,7 +436,7 @@ class _Scan:
                 self.problems.append(
                     Problem(msg("incomplete entry (write interrupted)"), path=self.path, line=raw.number, hint=_REPAIR)
                 )
-                self.set_aside.append(raw)
+                self._aside(raw)
                 return
             if raw.data is None:
                 unfinished()
@@ -386,21 +448,20 @@ class _Scan:
                         hint=_REPAIR,
                     )
                 )
-                self.set_aside.append(raw)
+                self._aside(raw)
                 continue
             if not raw.data.strip():
                 continue
             parsed = _parse(raw.data, raw.number, self.path, self.problems)
             if parsed is None:
                 unfinished()
-                self.set_aside.append(raw)
+                self._aside(raw)
                 continue
             record, batch = parsed
             if isinstance(record, _Commit):
-                if pending and pending_batch == record.batch and len(pending) == record.lines:
-                    yield from (entry for entry, _ in pending)
-                    pending.clear()
-                    pending_batch = None
+                if pending is not None and pending.batch == record.batch and pending.count == record.lines:
+                    yield from pending.entries(fh.fileno())
+                    pending = None
                     continue
                 unfinished()
                 self.problems.append(
@@ -415,13 +476,13 @@ class _Scan:
                         hint=_REPAIR,
                     )
                 )
-                self.set_aside.append(raw)
+                self._aside(raw)
                 continue
             if isinstance(record, Entry) and batch is not None:
-                if batch != pending_batch:
+                if pending is None or batch != pending.batch:
                     unfinished()
-                    pending_batch = batch
-                pending.append((record, raw))
+                    pending = _Batch(batch, raw)
+                pending.add(record, raw)
                 continue
             unfinished()
             yield record
@@ -481,21 +542,22 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
     by_entry = _amendments(fh, result)
     fh.seek(0)
     scan = _Scan(result.path, result.problems)
-    # id → (line, fingerprint of its content): enough to tell a harmless copy from a conflict.
-    seen: dict[str, tuple[int, int]] = {}
+    # id → its line and a fingerprint of its content packed in one int (line << 64 | fingerprint):
+    # enough to tell a harmless copy from a conflict, in about 100 bytes per id.
+    seen: dict[str, int] = {}
     for record in scan.records(fh):
         if isinstance(record, Amendment):
             continue  # collected by the first pass
         entry = record
-        fingerprint = hash(entry[1:7])  # the fields of Entry.key()
+        fingerprint = hash(entry[1:7]) & _MASK  # the fields of Entry.key()
         first = seen.get(entry.id)
         if first is not None:
-            if first[1] == fingerprint:
+            if first & _MASK == fingerprint:
                 result.duplicates += 1
             else:
-                result.problems.append(_conflict(result.path, entry.line, entry.id, first[0]))
+                result.problems.append(_conflict(result.path, entry.line, entry.id, first >> 64))
             continue
-        seen[entry.id] = (entry.line, fingerprint)
+        seen[entry.id] = entry.line << 64 | fingerprint
         changes = by_entry.get(entry.id)
         if changes:
             amended = _apply(entry, changes, known_by)
@@ -509,7 +571,7 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
     result.torn = scan.torn
     for a in result.amendments:
         if a.id in seen:
-            result.problems.append(_conflict(result.path, a.line, a.id, seen[a.id][0]))
+            result.problems.append(_conflict(result.path, a.line, a.id, seen[a.id] >> 64))
         elif a.entry_id not in seen:
             result.problems.append(
                 Problem(
@@ -527,6 +589,9 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
                 )
             )
     result.problems.sort(key=lambda p: p.line or 0)
+
+
+_MASK = (1 << 64) - 1
 
 
 def _amendments(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
@@ -944,24 +1009,25 @@ def repair(path: Path | str, now: dt.datetime, dry_run: bool = False) -> Repaire
                 pass
             fh.seek(0)
             data = fh.read()
-        bad = sorted(scan.set_aside, key=lambda raw: raw.start)
+        bad = sorted(scan.set_aside, key=lambda span: span.start)
+        lines = [n for span in bad for n in range(span.first, span.last + 1)]
         total = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
         problems.sort(key=lambda p: p.line or 0)
         if not bad or dry_run:
-            return Repaired([raw.number for raw in bad], None, problems, total - len(bad))
+            return Repaired(lines, None, problems, total - len(lines))
         side = _side_file(path, now)
-        aside = b"".join(_with_newline(data[raw.start : raw.end]) for raw in bad)
+        aside = b"".join(_with_newline(data[span.start : span.end]) for span in bad)
         _write_new(side, aside, os.fstat(fd).st_mode & 0o777, exclusive=True)
         keep, cursor = [], 0
-        for raw in bad:
-            keep.append(data[cursor : raw.start])
-            cursor = raw.end
+        for span in bad:
+            keep.append(data[cursor : span.start])
+            cursor = span.end
         keep.append(data[cursor:])
         temporary = path.with_name(f".{path.name}.repair-{os.getpid()}")
         _write_new(temporary, b"".join(keep), os.fstat(fd).st_mode & 0o777, exclusive=False)
         os.replace(temporary, path)
         _fsync_dir(path.parent)
-    return Repaired([raw.number for raw in bad], side, problems, total - len(bad))
+    return Repaired(lines, side, problems, total - len(lines))
 
 
 def _with_newline(data: bytes) -> bytes:
