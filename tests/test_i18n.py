@@ -331,3 +331,11 @@ def test_display_options_may_follow_the_command() -> None:
     # After `--` nothing moves: `--lang` there is a file name.
     r = run("validate", "--", "--lang")
     assert (r.code, r.err) == (2, "--lang: plan file not found; give an existing plan file\n")
+
+
+def test_edplan_alone_shows_the_help_in_the_language() -> None:
+    r = run(env={"EDPLAN_LANG": "zh"})
+    assert r.code == 2
+    assert r.err.startswith("用法：edplan [OPTIONS] COMMAND [ARGS]...\n\n  跟踪工作计划的数字指标")
+    assert "命令：" in r.err and "错误" not in r.err
+    assert run().err.startswith("Usage: edplan [OPTIONS] COMMAND [ARGS]...\n\n  Track the numeric targets")

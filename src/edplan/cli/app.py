@@ -208,7 +208,8 @@ def _worded_usage_errors() -> Iterator[None]:
     try:
         yield
     except ClickUsageError as exc:
-        if help_lang() == "zh":
+        # Only the plain report (usage, hint, error); `edplan` alone shows the help, already in Chinese.
+        if help_lang() == "zh" and type(exc).show is ClickUsageError.show:
             exc.show = functools.partial(_show_usage_error_zh, exc)  # type: ignore[method-assign]
         raise
 
