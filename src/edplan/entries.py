@@ -301,9 +301,20 @@ def suggest_ids(plan: Plan, wrong: str) -> str:
 
 def amount(target: Target, entry: Entry) -> Decimal:
     """The entry's value in the target's unit (milestones: the stage's 1-based position)."""
+    return reading_of(target, entry.value, entry.unit)
+
+
+def reading_of(target: Target, value: str, unit: str | None) -> Decimal:
+    """A recorded value in the target's unit (milestones: the stage's 1-based position)."""
     if target.kind is Kind.milestone:
-        return Decimal(target.stage_list.index(entry.value) + 1)
-    value = Decimal(entry.value)
-    if entry.unit is None or target.unit is None:
+        return Decimal(target.stage_list.index(value) + 1)
+    return amount_of(target, Decimal(value), unit)
+
+
+def amount_of(target: Target, value: Decimal, unit: str | None) -> Decimal:
+    """A number recorded in ``unit``, in the target's unit."""
+    if target.kind is Kind.milestone:
+        raise ValueError("a milestone has stages, not amounts")
+    if unit is None or target.unit is None:
         return value
-    return convert(value, entry.unit, target.unit)
+    return convert(value, unit, target.unit)

@@ -17,7 +17,19 @@ from edplan.errors import Problem, UsageError, msg
 from edplan.model import Plan
 from edplan.planfile import require_plan
 from edplan.progress import history, read_log
-from edplan.status import SORT_KEYS, STATUS_ORDER, Filters, Report, Status, TargetStatus, compute, default_as_of, narrow
+from edplan.status import (
+    SORT_KEYS,
+    STATUS_ORDER,
+    Filters,
+    Report,
+    Status,
+    TargetStatus,
+    compute,
+    compute_table,
+    default_as_of,
+    narrow,
+)
+from edplan.summary import scan
 
 STATUS_CODES = (*(s.value for s in STATUS_ORDER), "stale")
 DEFAULT_SINCE_DAYS = 30
@@ -158,9 +170,11 @@ def build_status(
     filters, fail_on, problems = _filters(plan, options)
     if problems:
         raise UsageError(problems)
-    read = read_log(log_path, known_by=as_of)  # --as-of: corrections made after it are not applied
-    report = narrow(compute(plan, read.entries, as_of or default_as_of(plan, today)), filters)
-    report.warnings[:0] = [str(p) for p in read.problems]
+    # One streaming pass into a tally (summary.py says why it is fast); --as-of: corrections made
+    # after it are not applied.
+    scanned = scan(log_path, known_by=as_of)
+    report = narrow(compute_table(plan, scanned.table, as_of or default_as_of(plan, today)), filters)
+    report.warnings[:0] = [str(p) for p in scanned.problems]
     failing = [r for r in report.rows if r.status.value in fail_on or ("stale" in fail_on and r.stale)]
     return StatusResult(report, failing)
 

@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 
-from edplan.entries import Entry, amount
+from edplan.entries import Entry, amount_of, reading_of
 from edplan.model import Direction, Kind, Plan, Schedule, Section, Settings, Target, Task
+from edplan.tally import Cell, Table, fold
 from edplan.units import UnitError
 
 ZERO = Decimal(0)
@@ -235,14 +236,20 @@ def owners_of(task: Task, target: Target) -> tuple[str | None, tuple[str, ...]]:
 
 
 def compute(plan: Plan, entries: Iterable[Entry], as_of: dt.date) -> Report:
-    """The status of every target as it stood at the end of ``as_of``."""
-    by_target: dict[str, list[Entry]] = {}
-    for entry in entries:
-        if entry.date <= as_of:
-            by_target.setdefault(entry.target, []).append(entry)
+    """The status of every target as it stood at the end of ``as_of``, from entries in log order."""
+    return compute_table(plan, fold(entries), as_of)
+
+
+def compute_table(plan: Plan, table: Table, as_of: dt.date) -> Report:
+    """The same from the log's :mod:`~edplan.tally` table (what ``summary.scan`` streams a log into)."""
+    last_day = as_of.isoformat()
+    by_target: dict[str, list[tuple[str | None, str, Cell]]] = {}
+    for (target_id, unit, day), cell in table.items():
+        if day <= last_day:
+            by_target.setdefault(target_id, []).append((unit, day, cell))
     known = {t.id for _, _, t in plan.targets()}
     warnings = [
-        f"{len(v)} entries for '{k}', which is not a target of this plan, were left out"
+        f"{sum(c[1] for _, _, c in v)} entries for '{k}', which is not a target of this plan, were left out"
         for k, v in by_target.items()
         if k not in known
     ]
@@ -261,7 +268,12 @@ def _assemble(plan: Plan, as_of: dt.date, rows: list[TargetStatus], warnings: li
 
 
 def target_status(
-    plan: Plan, section: Section, task: Task, target: Target, entries: list[Entry], as_of: dt.date
+    plan: Plan,
+    section: Section,
+    task: Task,
+    target: Target,
+    cells: list[tuple[str | None, str, Cell]],
+    as_of: dt.date,
 ) -> tuple[TargetStatus, str | None]:
     """One target's row; the second value is a warning about entries that could not be used."""
     settings = plan.settings
@@ -271,10 +283,11 @@ def target_status(
     band = band_of(target, settings)
     fraction = expected_fraction(plan, schedule, as_of)
     expected = _expected(target, figure, band, fraction)
-    trend, skipped = _trend(target, entries)
+    trend, skipped = _trend(target, cells)
     problem = f"{skipped} entries for {target.id} in a unit that does not convert were left out" if skipped else None
     actual = trend[-1].value if trend else None
-    last_date = max((e.date for e in entries), default=None)
+    last_day = max((day for _, day, _ in cells), default=None)
+    last_date = dt.date.fromisoformat(last_day) if last_day else None
 
     status, reason = _classify(target, figure, band, actual, expected, fraction, as_of >= due, settings)
     progress = actual / figure if actual is not None and figure else None
@@ -321,7 +334,7 @@ def target_status(
         last_date=last_date,
         days_since_update=since,
         stale=stale,
-        entries=len(entries),
+        entries=sum(cell[1] for _, _, cell in cells),
         forecast=forecast,
         forecast_date=forecast_date,
         stage=stage,
@@ -349,23 +362,46 @@ def _expected(target: Target, figure: Decimal, band: tuple[Decimal, Decimal] | N
     return figure * fraction
 
 
-def _trend(target: Target, entries: list[Entry]) -> tuple[list[Point], int]:
-    """The actual value after each date that has entries, and how many entries were unusable."""
-    by_date: dict[dt.date, list[Decimal]] = {}
+def _trend(target: Target, cells: list[tuple[str | None, str, Cell]]) -> tuple[list[Point], int]:
+    """The actual value after each date that has entries, and how many entries were unusable.
+
+    Cumulative: the day's sums in every unit, converted. Level and milestone: the day's latest
+    reading (the cell whose latest entry came last in the log).
+    """
+    by_day: dict[str, list[tuple[str | None, Cell]]] = {}
+    for unit, day, cell in cells:
+        by_day.setdefault(day, []).append((unit, cell))
     skipped = 0
-    for entry in sorted(entries, key=lambda e: e.date):  # stable: log order within a date
-        try:
-            by_date.setdefault(entry.date, []).append(amount(target, entry))
-        except (UnitError, ValueError, ArithmeticError):
-            skipped += 1
     points: list[Point] = []
     running = ZERO
-    for when, values in sorted(by_date.items()):
+    for day in sorted(by_day):
+        parts = by_day[day]
         if target.kind is Kind.cumulative:
-            running += sum(values, ZERO)
+            usable = False
+            for unit, cell in parts:
+                try:
+                    if cell[0] is None:
+                        raise ValueError("not a number")
+                    running += amount_of(target, cell[0], unit)
+                    usable = True
+                except (UnitError, ValueError, ArithmeticError):
+                    skipped += cell[1]
+            if not usable:
+                continue
         else:
-            running = values[-1]  # level and milestone: the latest reading counts
-        points.append(Point(when, running))
+            unusable = 0
+            latest: Decimal | None = None
+            for unit, cell in sorted(parts, key=lambda p: p[1][3], reverse=True):
+                try:
+                    latest = reading_of(target, cell[2], unit)
+                    break
+                except (UnitError, ValueError, ArithmeticError):
+                    unusable += cell[1]
+            skipped += unusable
+            if latest is None:
+                continue
+            running = latest
+        points.append(Point(dt.date.fromisoformat(day), running))
     return points, skipped
 
 

@@ -1,0 +1,102 @@
+"""The fast status read (summary.scan) gives exactly what the exact reader gives, whatever the log holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edplan.entries import Entry
+from edplan.progress import Amendment, amendment_line, commit_line, entry_line, read_log
+from edplan.summary import scan
+from edplan.tally import fold
+from tests.conftest import run
+
+TARGETS = ["t01-fund", "t01-enrol", "t02-rules"]
+UNITS = {"t01-fund": ["亿元", "万元"], "t01-enrol": ["万人", "人"], "t02-rules": [""]}
+NOTES = ["", "区县上报", 'a "quoted" note', "back\\slash", "tab\there"]
+
+
+@st.composite
+def entries(draw: st.DrawFn, n: int) -> Entry:
+    target = draw(st.sampled_from(TARGETS))
+    value = (
+        draw(st.sampled_from(["drafted", "approved", "issued"]))
+        if target == "t02-rules"
+        else draw(st.sampled_from(["1", "2.5", "0.1", "0.2", "78000", "7.8"]))
+    )
+    unit = draw(st.sampled_from(UNITS[target])) or None
+    day = dt.date(2006, 1, 1) + dt.timedelta(days=draw(st.integers(0, 364)))
+    return Entry(f"e-{n}", target, value, unit, day, draw(st.sampled_from(NOTES)), "", "2006-12-31T00:00:00+00:00")
+
+
+@st.composite
+def logs(draw: st.DrawFn) -> bytes:
+    """A log as edplan writes it, with what merges and crashes leave behind."""
+    lines: list[str] = []
+    written: list[Entry] = []
+    for n in range(draw(st.integers(0, 40))):
+        kind = draw(st.sampled_from(["entry"] * 6 + ["batch", "unfinished", "correct", "retract", "copy", "junk"]))
+        if kind == "entry":
+            e = draw(entries(n))
+            lines.append(entry_line(e))
+            written.append(e)
+        elif kind in ("batch", "unfinished"):
+            batch = [draw(entries(n * 100 + i)) for i in range(draw(st.integers(1, 4)))]
+            lines += [entry_line(e, batch=f"b-{n}") for e in batch]
+            if kind == "batch":
+                lines.append(commit_line(f"b-{n}", len(batch)))
+                written += batch
+        elif kind in ("correct", "retract") and written:
+            e = draw(st.sampled_from(written))
+            when = dt.date(2006, 1, 1) + dt.timedelta(days=draw(st.integers(0, 364)))
+            new = "issued" if e.target == "t02-rules" else draw(st.sampled_from(["3", "0.3"]))
+            lines.append(
+                amendment_line(
+                    Amendment(f"a-{n}", e.id, "correction", "typo", when, new, e.unit)
+                    if kind == "correct"
+                    else Amendment(f"a-{n}", e.id, "retraction", "double", when)
+                )
+            )
+        elif kind == "copy" and written:
+            lines.append(entry_line(draw(st.sampled_from(written))))  # both sides of a union merge
+        elif kind == "junk":
+            lines.append(draw(st.sampled_from(['{"id": "x", "targ\n', "not json\n", "\n", '{"id": 1}\n'])))
+    text = "".join(lines)
+    if draw(st.booleans()) and text:
+        text = text[: -draw(st.integers(1, min(len(text), 30)))]  # a torn tail
+    return text.encode("utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=logs(), known_by=st.none() | st.dates(dt.date(2006, 1, 1), dt.date(2006, 12, 31)))
+def test_fast_read_equals_exact_read(tmp_path: Path, data: bytes, known_by: dt.date | None) -> None:
+    log = tmp_path / "p.progress.jsonl"
+    log.write_bytes(data)
+    fast = scan(log, known_by)
+    exact = read_log(log, known_by)
+    assert fast.table == fold(exact.entries)
+    assert [str(p) for p in fast.problems] == [str(p) for p in exact.problems]
+
+
+def test_a_plain_log_takes_the_fast_path(tmp_path: Path) -> None:
+    log = tmp_path / "p.progress.jsonl"
+    rows = [Entry(f"e-{i}", "t01-fund", "0.1", "亿元", dt.date(2006, 3, 1)) for i in range(30_000)]
+    log.write_text("".join(entry_line(e) for e in rows), encoding="utf-8")
+    fast = scan(log)
+    assert not fast.exact
+    [cell] = fast.table.values()
+    assert cell[:3] == [Decimal("3000"), 30_000, "0.1"]  # exact: 30,000 × 0.1, no binary rounding
+
+
+def test_a_union_merge_copy_is_counted_once_by_status(small_plan: Path) -> None:
+    log = small_plan.with_name("plan.progress.jsonl")
+    e = Entry("dept-1", "t01-fund", "1.5", "亿元", dt.date(2006, 3, 1))
+    log.write_text(entry_line(e) + entry_line(e._replace(recorded="later")), encoding="utf-8")
+    r = run("--plan", small_plan, "status", "--as-of", "2006-06-30", "-f", "json")
+    fund = next(t for t in json.loads(r.out)["targets"] if t["id"] == "t01-fund")
+    assert (fund["actual"], fund["entries"]) == (1.5, 1)
