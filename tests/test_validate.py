@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edplan import planfile, yamlsafe
@@ -296,3 +296,20 @@ def test_a_plan_and_its_log_named_together_are_checked_once(tmp_path: Path) -> N
     assert len(r.out.splitlines()) == 1
     assert r.out.startswith(f"{log}:1: a: unknown target 'nope'")
     assert r.err.splitlines()[-1] == "1 problem(s) found"
+
+
+MUTATIONS = list(":{}[],-'\"\t#&*!|>%@` \n?.0~=\\")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, len(SMALL_PLAN)), st.sampled_from(MUTATIONS), st.booleans()), max_size=4)
+)
+def test_any_mangled_plan_gives_problems_with_positions_never_a_crash(edits: list[tuple[int, str, bool]]) -> None:
+    """Characters that mean something to YAML, inserted or overwritten anywhere in a small plan."""
+    text = SMALL_PLAN
+    for at, char, insert in edits:
+        text = text[:at] + char + text[at + (0 if insert else 1) :]
+    loaded = planfile.check_plan_text(text, "plan.yaml")
+    assert (loaded.plan is None) == bool(loaded.problems)
+    assert all(p.path == "plan.yaml" and p.line is not None for p in loaded.problems)

@@ -185,6 +185,10 @@ _YAML_PROBLEMS = (
     "expected ',' or ']', but got {got}",
     "expected <block end>, but found {got}",
     "expected <document start>, but found {got}",
+    "expected '<document start>', but found {got}",
+    "expected ' ', but found {got}",
+    "expected URI, but found {got}",
+    "expected indentation indicator in the range 1-9, but found {got}",
     "expected a comment or a line break, but found {got}",
     "expected alphabetic or numeric character, but found {got}",
     "could not find expected ':'",
@@ -194,6 +198,10 @@ _YAML_PROBLEMS = (
     "found unknown escape character {char}",
     "found a tab character where an indentation space is expected",
     "found a tab character that violates indentation",
+    "sequence entries are not allowed here",
+    "mapping keys are not allowed here",
+    "expected the node content, but found {got}",
+    "expected chomping or indentation indicators, but found {got}",
 )
 
 

@@ -18,6 +18,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode
 
 from edplan.errors import Msg, msg
 
@@ -49,6 +50,13 @@ class _SafeComposer(Composer):
                 msg("YAML aliases (*name) are not allowed in a plan file"),
                 event.start_mark,
                 msg("write the value out in full"),
+            )
+        if isinstance(parent, MappingNode) and index is None and isinstance(event, CollectionStartEvent):
+            # `? - a` or `? {a: 1}`: a list or mapping as a key, which no plan needs (and Python cannot hash).
+            raise PlanYAMLError(
+                msg("a key must be plain text, not a list or a mapping"),
+                event.start_mark,
+                msg("remove the '?' before it, or write the key as text"),
             )
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
