@@ -246,6 +246,14 @@ def _yaml_problem(path: str, exc: Any) -> Problem:
             column=column,
             hint=msg("is this the right file?"),
         )
+    if problem == "but found another document":
+        return Problem(
+            msg("a second YAML document starts here; a plan file holds one"),
+            path=path,
+            line=line,
+            column=column,
+            hint=msg("remove the '---' line, or put the second plan in a file of its own"),
+        )
     hint: Msg | None = None
     if "'\\t'" in problem:
         hint = msg("indent with spaces, not tabs")

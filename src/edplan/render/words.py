@@ -376,6 +376,8 @@ MESSAGES_ZH.update(
         "found a tab character that violates indentation": "制表符破坏了缩进",
         "sequence entries are not allowed here": "此处不能有列表项（'-'）",
         "mapping keys are not allowed here": "此处不能有键（'?'）",
+        "a second YAML document starts here; a plan file holds one": "此处开始了第二个 YAML 文档；一个计划文件只能有一个",
+        "remove the '---' line, or put the second plan in a file of its own": "请删除 '---' 行，或把第二份计划放到单独的文件里",
         "expected the node content, but found {got}": "此处应有值，却遇到 {got}",
         "expected chomping or indentation indicators, but found {got}": "'|' 或 '>' 之后只能是缩进或截断标记，却遇到 {got}",
         # the schema (pydantic)
