@@ -11,6 +11,7 @@ dependencies is exercised by the pre-commit test; ``pipx install .`` by the slow
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -29,8 +30,12 @@ ENV = {**os.environ, "EDPLAN_LANG": "en", "NO_COLOR": "1", "EDPLAN_NO_CACHE": "1
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Built from a copy of the sources, so that setuptools' build/ and egg-info stay out of the work tree.
+    source = tmp_path_factory.mktemp("source")
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
-    build = tmp_path_factory.mktemp("build")
     subprocess.run(
         [
             sys.executable,
@@ -42,11 +47,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-build-isolation",
             "-w",
             str(out),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
-        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "TMPDIR": str(build)},
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
     (found,) = out.glob("edplan-*.whl")
     return found
