@@ -100,3 +100,57 @@ def test_a_union_merge_copy_is_counted_once_by_status(small_plan: Path) -> None:
     r = run("--plan", small_plan, "status", "--as-of", "2006-06-30", "-f", "json")
     fund = next(t for t in json.loads(r.out)["targets"] if t["id"] == "t01-fund")
     assert (fund["actual"], fund["entries"]) == (1.5, 1)
+
+
+def _write(log: Path, entries: list[Entry], mode: str = "w") -> None:
+    with log.open(mode, encoding="utf-8") as f:
+        f.write("".join(entry_line(e) for e in entries))
+
+
+def _fund(i: int, value: str = "1", day: int = 1) -> Entry:
+    return Entry(f"e-{i}", "t01-fund", value, "亿元", dt.date(2006, 3, day))
+
+
+def test_the_cached_tally_grows_with_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "p.progress.jsonl"
+    _write(log, [_fund(i) for i in range(100)])
+    first = scan(log)
+    assert scan(log).table == first.table == fold(read_log(log).entries)
+    _write(log, [_fund(100 + i, "0.5", day=2) for i in range(10)], mode="a")
+    grown = scan(log)
+    assert grown.table == fold(read_log(log).entries)
+    assert grown.entries == 110 and not grown.exact
+
+
+def test_a_copy_appended_after_the_cached_part_is_still_a_copy(tmp_path: Path) -> None:
+    log = tmp_path / "p.progress.jsonl"
+    _write(log, [_fund(i) for i in range(50)])
+    scan(log)
+    _write(log, [_fund(7)], mode="a")  # the same entry again, as a union merge leaves it
+    again = scan(log)
+    assert again.exact and again.table == fold(read_log(log).entries)
+
+
+def test_an_amendment_appended_after_the_cached_part_is_applied(tmp_path: Path) -> None:
+    log = tmp_path / "p.progress.jsonl"
+    _write(log, [_fund(i) for i in range(20)])
+    scan(log)
+    with log.open("a", encoding="utf-8") as f:
+        f.write(amendment_line(Amendment("c-1", "e-3", "correction", "typo", dt.date(2006, 4, 1), "3", "亿元")))
+    [cell] = scan(log).table.values()
+    assert cell[0] == Decimal(22)
+
+
+def test_a_rewritten_log_is_read_again(tmp_path: Path) -> None:
+    log = tmp_path / "p.progress.jsonl"
+    _write(log, [_fund(i) for i in range(20)])
+    scan(log)
+    replacement = tmp_path / "new.jsonl"
+    _write(replacement, [_fund(i, "2") for i in range(20)])
+    replacement.replace(log)  # as repair and git do: a new file under the old name
+    [cell] = scan(log).table.values()
+    assert cell[0] == Decimal(40)
+    with log.open("r+b") as f:  # an edit in place within the cached part
+        f.seek(0)
+        f.write(entry_line(_fund(0, "9")).encode("utf-8"))
+    assert scan(log).table == fold(read_log(log).entries)

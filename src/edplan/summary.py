@@ -2,7 +2,7 @@
 
 Why it is fast: ``status`` needs only the target, value, unit and date of each entry, summed per day
 (:mod:`edplan.tally`), never the entries themselves. Lines written by edplan have one fixed shape, so a
-block of the log (4 MB) is decoded once and matched by one compiled regular expression that accepts
+block of the log (512 KB) is decoded once and matched by one compiled regular expression that accepts
 exactly the canonical entry line, fields and JSON syntax included (``findall`` runs in C, about four
 times faster than ``json.loads`` per line). The hot loop then folds each match into the table. Memory
 stays flat: one block, the table (a few thousand cells), pending batch tallies, and 8 bytes per id
@@ -15,17 +15,27 @@ parse, a torn tail, an unfinished batch, an id seen twice, an amendment that doe
 stops the fast pass and the log is read again by the exact reader (:func:`edplan.progress.read_log`),
 so the status and its warnings are the same as they were, line numbers included. A property test
 compares the two on random, damaged and merged logs.
+
+And it is read once: the tally of a log without amendments is cached (beside the plan cache) with how
+far it reaches and a fingerprint of the file, so the next ``status`` folds only the lines appended
+since. The log is append-only; anything else (repair, a git merge, a hand edit that changes the first
+or last 4 KB covered) shows in the fingerprint and the log is read again from the start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
+import json
 import os
 import re
+import tempfile
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,7 +44,7 @@ from edplan.errors import Problem
 from edplan.progress import Amendment, LogRead, _amendments, _apply, _Commit, _locked, _parse, read_log
 from edplan.tally import Row, Table, fold, fold_rows
 
-_BLOCK = 1 << 22
+_BLOCK = 1 << 19
 
 # The canonical entry line (progress.entry_line), fully: strings without escapes or control
 # characters, keys in their fixed order, optional keys where they may stand, nothing after the brace.
@@ -65,11 +75,35 @@ class Scanned:
     exact: bool = False  # True: the fast pass gave way to the exact reader
 
 
-def scan(path: Path | str, known_by: dt.date | None = None) -> Scanned:
-    """The log's tally as ``status`` needs it; amendments known by ``known_by`` applied (all if None)."""
+def scan(path: Path | str, known_by: dt.date | None = None, cache: bool = True) -> Scanned:
+    """The log's tally as ``status`` needs it; amendments known by ``known_by`` applied (all if None).
+
+    With ``cache``, the tally of a log without amendments is kept (see :func:`_cache_file`) and the
+    next scan reads only what was appended since.
+    """
+    path = Path(path)
     try:
-        with _locked(Path(path), fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
-            return _fast(fh, str(path), known_by)
+        with _locked(path, fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
+            stat = os.fstat(fd)
+            state = _cache_load(path, stat, fd) if cache else None
+            fh.seek(state.offset if state else 0)
+            scratch = LogRead(str(path))
+            by_entry = _amendments(fh, scratch)  # a byte search: costs little when there are none
+            if state is not None and by_entry:
+                # An amendment appended since may change an entry the cached tally already holds.
+                state = None
+                fh.seek(0)
+                scratch = LogRead(str(path))
+                by_entry = _amendments(fh, scratch)
+            if scratch.problems or scratch.duplicates:
+                raise _Irregular
+            state = state or _State()
+            fh.seek(state.offset)
+            _fold_log(fh, str(path), state, by_entry, known_by)
+            state.offset = stat.st_size
+            if cache and not by_entry and state.new_ids():
+                _cache_save(path, stat, fd, state)
+            return Scanned(state.table, [], state.order)
     except FileNotFoundError:
         return Scanned({})
     except _Irregular:
@@ -77,26 +111,53 @@ def scan(path: Path | str, known_by: dt.date | None = None) -> Scanned:
         return Scanned(fold(read.entries), read.problems, len(read.entries), exact=True)
 
 
-def _fast(fh: IO[bytes], path: str, known_by: dt.date | None) -> Scanned:
-    scratch = LogRead(path)
-    by_entry = _amendments(fh, scratch)  # a byte search: costs little when there are none
-    if scratch.problems or scratch.duplicates:
-        raise _Irregular
-    fh.seek(0)
-    table: Table = {}
-    hashes = [array("q") for _ in range(_HASH_BUCKETS)]
+@dataclass
+class _State:
+    """Where a fold of the log stands: the tally, the id hashes, and how far it has read."""
+
+    table: Table = field(default_factory=dict)
+    old: list[array[int]] = field(default_factory=lambda: [array("q") for _ in range(_HASH_BUCKETS)])
+    new: list[array[int]] = field(default_factory=lambda: [array("q") for _ in range(_HASH_BUCKETS)])
+    order: int = 0
+    lines: int = 0
+    offset: int = 0
+
+    def new_ids(self) -> int:
+        return sum(len(b) for b in self.new)
+
+    def duplicates(self) -> bool:
+        """Whether an id hash came twice: within what was read now, or again after the cached part."""
+        for old, new in zip(self.old, self.new, strict=True):
+            if len(set(new)) != len(new):
+                return True
+            if old and any(_contains(old, h) for h in new):
+                return True
+        return False
+
+    def merged(self) -> Iterator[array[int]]:
+        """Each bucket of old and new hashes, sorted: one at a time, to keep memory flat."""
+        for old, new in zip(self.old, self.new, strict=True):
+            yield array("q", sorted(old + new))
+
+
+def _contains(sorted_hashes: array[int], h: int) -> bool:
+    i = bisect_left(sorted_hashes, h)
+    return i < len(sorted_hashes) and sorted_hashes[i] == h
+
+
+def _fold_log(
+    fh: IO[bytes], path: str, state: _State, by_entry: dict[str, list[Amendment]], known_by: dt.date | None
+) -> None:
+    table, hashes = state.table, state.new
     pending: dict[str, Any] = {"batch": None, "rows": [], "count": 0}
-    order = 0
-    line_no = 0
     carry = b""
     problems: list[Problem] = []
 
     def take(rows: list[Row], plain_block: bool) -> None:
         """Fold a block's matched lines: plain entries at once, batch entries at their commit."""
-        nonlocal order
         if plain_block and not by_entry and pending["batch"] is None:
             # The common case stays in C as far as it can: no batch, nothing amended in this block.
-            order = fold_rows(table, rows, order)
+            state.order = fold_rows(table, rows, state.order)
             _remember(hashes, [r[0] for r in rows])
             return
         plain: list[Row] = []
@@ -105,24 +166,21 @@ def _fast(fh: IO[bytes], path: str, known_by: dt.date | None) -> Scanned:
             if by_entry and id_ in by_entry:
                 new = _amended(id_, target, value, unit, day, by_entry, known_by)
                 # A retracted entry still holds its id (a later copy is still a copy); it adds nothing.
-                row = (
-                    (id_, target, new[0], new[1] or "", day, batch) if new is not None else (id_, "", "", "", "", batch)
-                )
+                row = (id_, "", "", "", "", batch) if new is None else (id_, target, new[0], new[1] or "", day, batch)
             if batch:
                 _hold(pending, batch, row)
             elif pending["batch"] is not None:
                 raise _Irregular  # a plain line inside a batch: an unfinished batch
             else:
                 plain.append(row)
-        order = fold_rows(table, (r for r in plain if r[1]), order)
+        state.order = fold_rows(table, (r for r in plain if r[1]), state.order)
         _remember(hashes, [r[0] for r in plain])
 
     def commit(record: _Commit) -> None:
         if pending["batch"] != record.batch or pending["count"] != record.lines:
             raise _Irregular
-        nonlocal order
         rows = pending["rows"]
-        order = fold_rows(table, (r for r in rows if r[1]), order)
+        state.order = fold_rows(table, (r for r in rows if r[1]), state.order)
         _remember(hashes, [r[0] for r in rows])
         pending.update(batch=None, rows=[], count=0)
 
@@ -148,7 +206,7 @@ def _fast(fh: IO[bytes], path: str, known_by: dt.date | None) -> Scanned:
             take(rows, '"batch": ' not in text)
         else:
             # Not all canonical entries: line by line, so commits and amendments keep their place.
-            for number, line in enumerate(text.split("\n")[:-1], start=line_no + 1):
+            for number, line in enumerate(text.split("\n")[:-1], start=state.lines + 1):
                 match = _ENTRY.match(line)
                 if match is not None and match.end() == len(line):
                     take([match.groups(default="")], False)  # type: ignore[list-item]
@@ -165,12 +223,97 @@ def _fast(fh: IO[bytes], path: str, known_by: dt.date | None) -> Scanned:
                     continue  # applied to its entry, from the first pass
                 else:
                     raise _Irregular  # an entry the pattern does not take: read exactly
-        line_no += lines
+        state.lines += lines
     if carry or pending["batch"] is not None:
         raise _Irregular  # a torn last line, or a batch without its commit
-    if _duplicates(hashes):
+    if state.duplicates():
         raise _Irregular
-    return Scanned(table, [], order)
+
+
+# --- the tally cache ------------------------------------------------------------------------------
+# An analyst runs status many times on a log that only grows. The tally of a log without amendments
+# is kept with how far it reaches (bytes, lines, order) and a fingerprint of the file (device, inode,
+# the first and the last 4 KB it covers); the next scan checks the fingerprint and folds only what
+# was appended. edplan never rewrites a log in place (repair and git replace the file: a new inode).
+
+_CACHE_FORMAT = 1
+_WINDOW = 4096
+
+
+def _cache_file(path: Path) -> Path | None:
+    from edplan.planfile import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:32]
+    return folder / f"tally-{digest}.bin"
+
+
+def _fingerprint(fd: int, stat: os.stat_result, offset: int) -> str:
+    head = os.pread(fd, min(_WINDOW, offset), 0)
+    tail = os.pread(fd, min(_WINDOW, offset), max(offset - _WINDOW, 0))
+    digest = hashlib.sha256(f"{stat.st_dev}:{stat.st_ino}:{offset}:".encode())
+    digest.update(head)
+    digest.update(tail)
+    return digest.hexdigest()
+
+
+def _cache_load(path: Path, stat: os.stat_result, fd: int) -> _State | None:
+    from edplan import __version__
+
+    file = _cache_file(path)
+    if file is None:
+        return None
+    try:
+        with file.open("rb") as cached:
+            meta = json.loads(cached.readline())
+            if meta.get("format") != _CACHE_FORMAT or meta.get("version") != __version__:
+                return None
+            offset = int(meta["offset"])
+            if offset > stat.st_size or meta.get("fingerprint") != _fingerprint(fd, stat, offset):
+                return None
+            state = _State(order=int(meta["order"]), lines=int(meta["lines"]), offset=offset)
+            for target, unit, day, total, count, last, order in meta["cells"]:
+                state.table[(target, unit, day)] = [None if total is None else Decimal(total), count, last, order]
+            if offset < stat.st_size:
+                # Only new lines need the ids of the cached part (to tell a copy from a new entry).
+                for bucket, size in zip(state.old, meta["buckets"], strict=True):
+                    bucket.fromfile(cached, size)
+            return state
+    except (OSError, EOFError, ValueError, KeyError, TypeError, InvalidOperation):
+        return None  # no cache, or one from elsewhere: read the whole log
+
+
+def _cache_save(path: Path, stat: os.stat_result, fd: int, state: _State) -> None:
+    from edplan import __version__
+
+    file = _cache_file(path)
+    if file is None:
+        return
+    meta = {
+        "format": _CACHE_FORMAT,
+        "version": __version__,
+        "offset": state.offset,
+        "lines": state.lines,
+        "order": state.order,
+        "fingerprint": _fingerprint(fd, stat, state.offset),
+        "buckets": [len(old) + len(new) for old, new in zip(state.old, state.new, strict=True)],
+        "cells": [
+            [target, unit, day, None if cell[0] is None else str(cell[0]), cell[1], cell[2], cell[3]]
+            for (target, unit, day), cell in state.table.items()
+        ],
+    }
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp_fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tally-", suffix=".tmp")
+        with os.fdopen(tmp_fd, "wb") as out:
+            out.write(json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n")
+            for bucket in state.merged():
+                bucket.tofile(out)
+        os.replace(tmp, file)
+    except OSError:
+        pass  # a cache that cannot be written is only a slower next run
 
 
 def _hold(pending: dict[str, Any], batch: str, row: Row) -> None:
@@ -213,8 +356,3 @@ def _remember(hashes: list[array[int]], ids: list[str]) -> None:
         start = end
     if start < len(values):
         hashes[-1].extend(values[start:])
-
-
-def _duplicates(hashes: list[array[int]]) -> bool:
-    """Whether any id hash came twice (then an id may have: the exact reader decides)."""
-    return any(len(set(bucket)) != len(bucket) for bucket in hashes)
