@@ -138,7 +138,11 @@ def test_pipx_install_gives_a_working_edplan(tmp_path: Path) -> None:
     env = {**ENV, "PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin")}
     env["PIPX_MAN_DIR"] = str(tmp_path / "man")
     pipx = Path(sys.executable).parent / "pipx"
-    r = subprocess.run([str(pipx), "install", str(ROOT)], capture_output=True, text=True, env=env, timeout=600)
+    source = tmp_path / "edplan"  # a copy, as a fresh checkout would be: no build/ in the work tree
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    r = subprocess.run([str(pipx), "install", str(source)], capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     r = subprocess.run([str(tmp_path / "bin" / "edplan"), "--version"], capture_output=True, text=True, env=env)
     assert (r.returncode, r.stdout) == (0, f"edplan {__version__}\n")
