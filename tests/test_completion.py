@@ -111,3 +111,15 @@ def test_the_completer_on_its_own(tmp_path: Path) -> None:
 def test_install_completion_is_offered() -> None:
     r = subprocess.run([str(EDPLAN), "--help"], capture_output=True, text=True, env={**os.environ, "EDPLAN_LANG": "en"})
     assert "--install-completion" in r.stdout and "--show-completion" in r.stdout
+
+
+def test_the_installed_bash_script_completes_in_bash(tmp_path: Path) -> None:
+    """What --install-completion puts in ~/.bashrc, run by a real bash."""
+    script = r"""
+eval "$(edplan --show-completion bash)"
+COMP_WORDS=(edplan valid); COMP_CWORD=1; _edplan_completion edplan; echo "${COMPREPLY[@]}"
+COMP_WORDS=(edplan validate --format g); COMP_CWORD=3; _edplan_completion edplan; echo "${COMPREPLY[@]}"
+"""
+    env = {**os.environ, "PATH": f"{EDPLAN.parent}:{os.environ['PATH']}", "HOME": str(tmp_path)}
+    r = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert r.stdout.splitlines() == ["validate", "github"], r.stderr
