@@ -667,7 +667,7 @@ HELP_ZH: dict[str, str] = {
     "Report as things stood on this date (default: today, at most the plan's end).": "按此日期的情况汇报（默认：今天，最晚为计划结束日）。",
     "Show what changed after this date, e.g. the last meeting (default: 30 days).": "显示此日期之后的变化，例如上次会议以来（默认：30 天）。",
     "Write the report to a file instead: report.html or report.md.": "把汇报写入文件：report.html 或 report.md。",
-    "Print the JSON Schema of the plan file (draft 2020-12), generated from the models.\n\nEditors check and complete a plan that starts with\n# yaml-language-server: $schema=../schema/plan.schema.json\n(the copy kept in the repository: edplan schema > schema/plan.schema.json).": "输出计划文件的 JSON Schema(draft 2020-12），由数据模型生成。\n\n计划文件以\n# yaml-language-server: $schema=../schema/plan.schema.json\n开头时，编辑器会据此检查和补全（仓库中的副本：edplan schema > schema/plan.schema.json）。",
+    "Print the JSON Schema of the plan file (draft 2020-12), generated from the models.\n\nEditors check and complete a plan that starts with\n# yaml-language-server: $schema=../schema/plan.schema.json\n(the copy kept in the repository: edplan schema > schema/plan.schema.json).": "输出计划文件的 JSON Schema（draft 2020-12），由数据模型生成。\n\n计划文件以\n# yaml-language-server: $schema=../schema/plan.schema.json\n开头时，编辑器会据此检查和补全（仓库中的副本：edplan schema > schema/plan.schema.json）。",
     "One target's full story: definition and source, schedule, every entry, trend, forecast, and why its status.": "一项指标的全部情况：定义与原文、进度安排、每条记录、趋势、预测及其状态的理由。",
     "As it stood on this date (default: today, at most the plan's end).": "按此日期的情况（默认：今天，最晚为计划结束日）。",
     "Output format.": "输出格式。",
