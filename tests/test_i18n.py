@@ -339,3 +339,22 @@ def test_edplan_alone_shows_the_help_in_the_language() -> None:
     assert r.err.startswith("用法：edplan [OPTIONS] COMMAND [ARGS]...\n\n  跟踪工作计划的数字指标")
     assert "命令：" in r.err and "错误" not in r.err
     assert run().err.startswith("Usage: edplan [OPTIONS] COMMAND [ARGS]...\n\n  Track the numeric targets")
+
+
+def _unbalanced(text: str) -> bool:
+    pairs = {")": "(", "）": "（", "]": "[", "}": "{"}
+    stack: list[str] = []
+    for char in text:
+        if char in "(（[{":
+            stack.append(char)
+        elif char in pairs and (not stack or stack.pop() != pairs[char]):
+            return True
+    return bool(stack)
+
+
+def test_chinese_brackets_pair_up() -> None:
+    """(…） slips in when half-width and full-width marks are mixed."""
+    from edplan.render import words
+
+    pairs = [*words.MESSAGES_ZH.items(), *words.HELP_ZH.items(), *words._WORDS.values()]
+    assert [zh for en, zh in pairs if _unbalanced(zh) and not _unbalanced(en)] == []
