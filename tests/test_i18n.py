@@ -358,3 +358,18 @@ def test_chinese_brackets_pair_up() -> None:
 
     pairs = [*words.MESSAGES_ZH.items(), *words.HELP_ZH.items(), *words._WORDS.values()]
     assert [zh for en, zh in pairs if _unbalanced(zh) and not _unbalanced(en)] == []
+
+
+def test_a_bug_is_one_line_in_either_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    import edplan.planschema
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(edplan.planschema, "schema_text", broken)
+    en, zh = run("schema"), run("--lang", "zh", "schema")
+    assert (en.code, en.out, zh.code, zh.out) == (2, "", 2, "")
+    assert en.err == (
+        "edplan schema: internal error: RuntimeError: boom (run with --debug for the traceback, and please report it)\n"
+    )
+    assert zh.err == "edplan schema: 内部错误：RuntimeError: boom（请加 --debug 运行查看调用栈，并报告此问题）\n"
