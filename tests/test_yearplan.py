@@ -235,3 +235,15 @@ def test_init_then_compare_is_empty_for_any_year(tmp_path: Path, year: int) -> N
     result = compare_plans(old, new)
     assert (result.added, result.removed, result.changed, result.plan_changes) == ([], [], [], [])
     assert new.year == year and new.period.start.year == year
+
+
+def test_a_plan_started_by_init_can_start_the_next_one(plan_2006: Path) -> None:
+    assert run("init", "2007", "--from", plan_2006).code == 0
+    assert run("init", "2008", "--from", plan_2006.with_name("2007.yaml")).code == 0
+    text = plan_2006.with_name("2008.yaml").read_text(encoding="utf-8")
+    assert text.count("# Started from") == 1
+    assert "# Started from 2007.yaml by `edplan init 2008`" in text
+    body = "".join(text.splitlines(keepends=True)[1 + HEADER_LINES :])
+    assert "2007" not in body and "2006" in body  # every date moved on; the old comments still say 2006
+    r = run("compare", plan_2006, plan_2006.with_name("2008.yaml"))
+    assert r.out.splitlines()[-1] == "0 changed, 0 added, 0 removed, 106 unchanged"

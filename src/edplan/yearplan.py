@@ -24,6 +24,9 @@ from edplan.model import Plan, Schedule, Section, Target, Task
 from edplan.planfile import check_plan_text, read_plan_text, require_plan, write_new_plan
 
 MODELINE = re.compile(r"^(# yaml-language-server: \$schema=)(\S+)$", re.MULTILINE)
+OLD_NOTE = re.compile(
+    r"^# Started from \S+ by `edplan init \d+`.*?^# 用 edplan compare 查看改动。\n", re.MULTILINE | re.DOTALL
+)
 
 
 def move_date(day: dt.date, years: int) -> dt.date:
@@ -82,6 +85,8 @@ def year_text(text: str, new_year: int, source: Path, output: Path) -> tuple[str
         tree["title"] = str(tree["title"]).replace(str(old_year), str(new_year))
     moved = move_dates(tree, years)
     out = dump_roundtrip(yaml, tree)
+    # A plan started by init is started again: its old note gives way to the new one.
+    out = OLD_NOTE.sub("", out, count=1)
     # The note goes under an editor modeline (which must stay first) and above everything else.
     note = header(source.name, old_year, new_year)
     first = MODELINE.match(out)
