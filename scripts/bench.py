@@ -240,7 +240,7 @@ def main() -> None:
             t, m = run_once(cmd("record", "--from", str(csv_path), log=imp_log), env)
             imp_times.append(t)
             imp_peak = max(imp_peak, m)
-        if sum(1 for _ in imp_log.open(encoding="utf-8")) != import_rows:
+        if sum(line.startswith('{"id": ') for line in imp_log.open(encoding="utf-8")) != import_rows:
             raise SystemExit("record --from did not append every row")
         rows.append(Row(f"edplan record --from CSV, {import_rows:,} rows", statistics.median(imp_times), imp_peak,
                         "csv.reader loop over the file", floor_t, 3.0))
