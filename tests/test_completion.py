@@ -123,3 +123,12 @@ COMP_WORDS=(edplan validate --format g); COMP_CWORD=3; _edplan_completion edplan
     env = {**os.environ, "PATH": f"{EDPLAN.parent}:{os.environ['PATH']}", "HOME": str(tmp_path)}
     r = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True, env=env, timeout=60)
     assert r.stdout.splitlines() == ["validate", "github"], r.stderr
+
+
+def test_record_and_show_complete_target_ids() -> None:
+    assert complete("bash", "edplan record t03-ru") == [
+        "t03-rural-fund",
+        "t03-rural-teacher-training",
+        "t03-rural-tech-training",
+    ]
+    assert complete("bash", "edplan show t25-") == ["t25-science-parks", "t25-tech-transfer-centres", "t25-patent-fund"]

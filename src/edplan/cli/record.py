@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from edplan.cli.app import command, console, state
+from edplan.cli.app import command, complete_target_id, console, state
 from edplan.errors import Problem, UsageError, msg
 
 if TYPE_CHECKING:
@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 @command("record")
 def record(
-    target: Annotated[str | None, typer.Argument(metavar="TARGET", help="Target id, e.g. t03-rural-fund.")] = None,
+    target: Annotated[
+        str | None,
+        typer.Argument(metavar="TARGET", help="Target id, e.g. t03-rural-fund.", autocompletion=complete_target_id),
+    ] = None,
     value: Annotated[
         str | None,
         typer.Argument(metavar="VALUE", help="Figure achieved (78000, 78,000 or 7.8万) or a milestone stage."),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, console, state
+from edplan.cli.app import command, complete_target_id, console, state
 
 
 class ShowFormat(StrEnum):
@@ -17,7 +17,7 @@ class ShowFormat(StrEnum):
 
 @command("show")
 def show(
-    target: Annotated[str, typer.Argument(help="Target id, e.g. t03-rural-fund.")],
+    target: Annotated[str, typer.Argument(help="Target id, e.g. t03-rural-fund.", autocompletion=complete_target_id)],
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="As it stood on this date (default: today, at most the plan's end)."),
