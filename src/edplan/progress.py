@@ -724,11 +724,12 @@ def append_entries(path: Path | str, entries: Iterable[Entry], dry_run: bool = F
     with _opened(path, fcntl.LOCK_EX, create=True) as (fd, created):
         result = _sort_batch(batch, _records_with_ids(fd, path, wanted))
         if result.added and not result.conflicts:
-            lines = [entry_line(e) for e in result.added]
-            if len(lines) > 1:
+            if len(result.added) > 1:
                 batch_id = new_id("b")
                 lines = [entry_line(e, batch_id) for e in result.added]
                 lines.append(commit_line(batch_id, len(result.added)))
+            else:
+                lines = [entry_line(e) for e in result.added]
             _append(fd, lines, path, created)
             result.written = True
     return result
