@@ -259,3 +259,15 @@ def test_table_in_chinese(small_plan: Path) -> None:
     assert "测试计划 — 截至 2006-06-30 的进度" in r.out
     assert "无数据" in r.out and "未到期" in r.out
     assert "共 3 项指标:" in r.out
+
+
+def test_warnings_follow_the_language(small_plan: Path) -> None:
+    record(small_plan, "t01-fund", "1", "--date", "2006-03-01")
+    log = small_plan.with_name("plan.progress.jsonl")
+    with log.open("ab") as f:
+        f.write(b'{"id": "torn", "target": "t01-fu')
+    r = run("--plan", small_plan, "--lang", "zh", "status", "--as-of", "2006-06-30", env={"COLUMNS": "200"})
+    assert r.code == 0
+    assert r.err == f"警告: {log}:2:记录不完整（写入被中断）；可运行 'edplan repair' 将其移出\n"
+    data = json.loads(run("--plan", small_plan, "--lang", "zh", "status", "-f", "json").out)
+    assert data["warnings"] == [f"{log}:2: incomplete entry (write interrupted); run 'edplan repair' to set it aside"]

@@ -37,6 +37,12 @@ class Problem:
                 parts.append(str(self.column))
         return ":".join(parts)
 
+    def as_msg(self) -> Msg:
+        """The one-line form as a message, so that a renderer can show it in Chinese too."""
+        if self.hint:
+            return msg("{where}: {message}; {hint}", where=self.where, message=self.message, hint=self.hint)
+        return msg("{where}: {message}", where=self.where, message=self.message)
+
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}"
         if self.hint:

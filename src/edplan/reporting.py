@@ -174,7 +174,7 @@ def build_status(
     # after it are not applied.
     scanned = scan(log_path, known_by=as_of)
     report = narrow(compute_table(plan, scanned.table, as_of or default_as_of(plan, today)), filters)
-    report.warnings[:0] = [str(p) for p in scanned.problems]
+    report.warnings[:0] = [p.as_msg() for p in scanned.problems]
     failing = [r for r in report.rows if r.status.value in fail_on or ("stale" in fail_on and r.stale)]
     return StatusResult(report, failing)
 
@@ -226,7 +226,7 @@ def build_show(plan_path: Path, log_path: Path, target_id: str, as_of: dt.date |
         if h.entry.date <= when
     ]
     stories.sort(key=lambda s: (s.entry.date, s.entry.line))
-    warnings = [str(p) for p in read.problems] + [w for w in report.warnings if target.id in w]
+    warnings = [p.as_msg() for p in read.problems] + [w for w in report.warnings if target.id in w]
     return ShowResult(row, report, stories, section.title, task.title, warnings)
 
 
@@ -269,7 +269,7 @@ def build_meeting(
         )
     read = read_log(log_path, known_by=as_of)
     now = compute(plan, read.entries, when)
-    now.warnings[:0] = [str(p) for p in read.problems]
+    now.warnings[:0] = [p.as_msg() for p in read.problems]
     # The status as it stood on the earlier date: with the corrections known by then.
     then = compute(plan, read_log(log_path, known_by=start).entries, start)
     by_id = {r.target.id: r for r in now.rows}

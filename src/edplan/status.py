@@ -40,6 +40,7 @@ from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 
 from edplan.entries import Entry, amount_of, reading_of
+from edplan.errors import msg
 from edplan.model import Direction, Kind, Plan, Schedule, Section, Settings, Target, Task
 from edplan.tally import Cell, Table, fold
 from edplan.units import UnitError
@@ -248,8 +249,12 @@ def compute_table(plan: Plan, table: Table, as_of: dt.date) -> Report:
         if day <= last_day:
             by_target.setdefault(target_id, []).append((unit, day, cell))
     known = {t.id for _, _, t in plan.targets()}
-    warnings = [
-        f"{sum(c[1] for _, _, c in v)} entries for '{k}', which is not a target of this plan, were left out"
+    warnings: list[str] = [
+        msg(
+            "{count} entries for '{target}', which is not a target of this plan, were left out",
+            count=sum(c[1] for _, _, c in v),
+            target=k,
+        )
         for k, v in by_target.items()
         if k not in known
     ]
@@ -284,7 +289,15 @@ def target_status(
     fraction = expected_fraction(plan, schedule, as_of)
     expected = _expected(target, figure, band, fraction)
     trend, skipped = _trend(target, cells)
-    problem = f"{skipped} entries for {target.id} in a unit that does not convert were left out" if skipped else None
+    problem = (
+        msg(
+            "{count} entries for {target} in a unit that does not convert were left out",
+            count=skipped,
+            target=target.id,
+        )
+        if skipped
+        else None
+    )
     actual = trend[-1].value if trend else None
     last_day = max((day for _, day, _ in cells), default=None)
     last_date = dt.date.fromisoformat(last_day) if last_day else None

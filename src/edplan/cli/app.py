@@ -409,3 +409,14 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
         return fn
 
     return register
+
+
+def print_warnings(warnings: list[str], lang: str) -> None:
+    """Warnings (problems the command worked around) on stderr, one line each, in the output language."""
+    if not warnings:
+        return
+    from edplan.render.words import localize, word
+
+    err = console(stderr=True)
+    for warning in warnings:
+        err.print(f"{word('warning', lang)}: {localize(warning, lang)}", style="yellow", markup=False)

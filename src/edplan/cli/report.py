@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, console, state
+from edplan.cli.app import command, console, print_warnings, state
 from edplan.errors import Problem, UsageError, msg
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -47,12 +47,7 @@ def report(
     lang = state.language
     from edplan.render import meeting as render
 
-    if meeting.report.warnings:
-        from edplan.render.words import word
-
-        err = console(stderr=True)
-        for warning in meeting.report.warnings:
-            err.print(f"{word('warning', lang)}: {warning}", style="yellow", markup=False)
+    print_warnings(meeting.report.warnings, lang)
     if output is None:
         console().print(render.meeting_view(meeting, lang))
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, complete_target_id, console, state
+from edplan.cli.app import command, complete_target_id, console, print_warnings, state
 
 
 class ShowFormat(StrEnum):
@@ -31,12 +31,7 @@ def show(
 
     result = build_show(state.plan, state.log_path, target, parse_as_of(as_of), dt.date.today())
     lang = state.language
-    if result.warnings:
-        from edplan.render.words import word
-
-        err = console(stderr=True)
-        for warning in result.warnings:
-            err.print(f"{word('warning', lang)}: {warning}", style="yellow", markup=False)
+    print_warnings(result.warnings, lang)
     if fmt is ShowFormat.json:
         import json
 

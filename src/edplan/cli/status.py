@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, console, state
+from edplan.cli.app import command, console, print_warnings, state
 from edplan.errors import EXIT_PROBLEMS
 
 
@@ -70,12 +70,7 @@ def status(
     report = result.report
     lang = state.language
     kind = by.value if by is not None else None
-    if report.warnings:
-        from edplan.render.words import word
-
-        err = console(stderr=True)
-        for warning in report.warnings:
-            err.print(f"{word('warning', lang)}: {warning}", style="yellow", markup=False)
+    print_warnings(report.warnings, lang)
     if fmt is Format.json:
         import json
 

@@ -248,6 +248,11 @@ def word(key: str, lang: str, **fields: object) -> str:
 # A template missing from this catalog is shown in English (tests check the catalog is complete).
 
 MESSAGES_ZH: dict[str, str] = {
+    # warnings: a problem as one line, and what status leaves out
+    "{where}: {message}; {hint}": "{where}:{message}；{hint}",
+    "{where}: {message}": "{where}:{message}",
+    "{count} entries for '{target}', which is not a target of this plan, were left out": "有 {count} 条记录的指标 '{target}' 不在本计划中,未计入",
+    "{count} entries for {target} in a unit that does not convert were left out": "{target} 有 {count} 条记录的单位无法换算,未计入",
     "{field}: {message}": "{field}:{message}",
     # entries.py: checking an entry against the plan
     "target id is empty": "指标编号为空",
