@@ -154,3 +154,9 @@ def test_a_rewritten_log_is_read_again(tmp_path: Path) -> None:
         f.seek(0)
         f.write(entry_line(_fund(0, "9")).encode("utf-8"))
     assert scan(log).table == fold(read_log(log).entries)
+
+
+def test_a_log_that_cannot_be_read_is_one_line(small_plan: Path, tmp_path: Path) -> None:
+    r = run("--plan", small_plan, "--log", tmp_path, "status")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == f"{tmp_path}: the progress log is a directory\n"

@@ -106,7 +106,8 @@ def scan(path: Path | str, known_by: dt.date | None = None, cache: bool = True) 
             return Scanned(state.table, [], state.order)
     except FileNotFoundError:
         return Scanned({})
-    except _Irregular:
+    except (_Irregular, IsADirectoryError, PermissionError):
+        # The exact reader reads what is irregular, and words what cannot be read (a directory, no access).
         read = read_log(path, known_by)
         return Scanned(fold(read.entries), read.problems, len(read.entries), exact=True)
 
