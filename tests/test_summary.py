@@ -65,7 +65,21 @@ def logs(draw: st.DrawFn) -> bytes:
         elif kind == "copy" and written:
             lines.append(entry_line(draw(st.sampled_from(written))))  # both sides of a union merge
         elif kind == "junk":
-            lines.append(draw(st.sampled_from(['{"id": "x", "targ\n', "not json\n", "\n", '{"id": 1}\n'])))
+            lines.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            '{"id": "x", "targ\n',
+                            "not json\n",
+                            "\n",
+                            '{"id": 1}\n',
+                            '{"id": "h", "target": "t01-fund", "value": "1", "unit": "亿元", "date": "2006-02-30"}\n',
+                            '{"id": "v", "target": "t01-fund", "value": "lots", "unit": "亿元", "date": "2006-05-01"}'
+                            "\n",
+                        ]
+                    )
+                )
+            )
     text = "".join(lines)
     if draw(st.booleans()) and text:
         text = text[: -draw(st.integers(1, min(len(text), 30)))]  # a torn tail
@@ -160,3 +174,14 @@ def test_a_log_that_cannot_be_read_is_one_line(small_plan: Path, tmp_path: Path)
     r = run("--plan", small_plan, "--log", tmp_path, "status")
     assert (r.code, r.out) == (2, "")
     assert r.err == f"{tmp_path}: the progress log is a directory\n"
+
+
+def test_an_impossible_date_written_by_hand_is_reported_not_counted(tmp_path: Path) -> None:
+    log = tmp_path / "p.progress.jsonl"
+    _write(log, [_fund(1)])
+    with log.open("a", encoding="utf-8") as f:
+        f.write('{"id": "h-1", "target": "t01-fund", "value": "5", "unit": "亿元", "date": "2006-02-30"}\n')
+    fast = scan(log)
+    exact = read_log(log)
+    assert fast.exact and fast.table == fold(exact.entries)
+    assert [str(p) for p in fast.problems] == [str(p) for p in exact.problems] != []

@@ -39,7 +39,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from edplan.entries import Entry
+from edplan.entries import Entry, parse_date
 from edplan.errors import Problem
 from edplan.progress import Amendment, LogRead, _amendments, _apply, _Commit, _locked, _parse, read_log
 from edplan.tally import Row, Table, fold, fold_rows
@@ -228,6 +228,9 @@ def _fold_log(
     if carry or pending["batch"] is not None:
         raise _Irregular  # a torn last line, or a batch without its commit
     if state.duplicates():
+        raise _Irregular
+    # The pattern takes any dddd-dd-dd; the exact reader reports one that is not a calendar date.
+    if any(parse_date(day) is None for day in {key[2] for key in table}):
         raise _Irregular
 
 
