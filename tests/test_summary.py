@@ -185,3 +185,24 @@ def test_an_impossible_date_written_by_hand_is_reported_not_counted(tmp_path: Pa
     exact = read_log(log)
     assert fast.exact and fast.table == fold(exact.entries)
     assert [str(p) for p in fast.problems] == [str(p) for p in exact.problems] != []
+
+
+def test_a_copy_after_the_cached_part_is_caught_by_the_next_process(tmp_path: Path) -> None:
+    """The cache outlives the process: the ids' hashes must not depend on Python's per-process seed."""
+    import os
+    import subprocess
+    import sys
+
+    log = tmp_path / "p.progress.jsonl"
+    _write(log, [_fund(i) for i in range(50)])
+    probe = "import sys; from edplan.summary import scan; s = scan(sys.argv[1]); print(s.exact, s.entries)"
+
+    def scan_in_a_new_process(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        return subprocess.run(
+            [sys.executable, "-c", probe, str(log)], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert scan_in_a_new_process("1") == "False 50"  # reads the log, keeps the tally
+    _write(log, [_fund(7)], mode="a")  # a copy of entry 7, as a union merge leaves it
+    assert scan_in_a_new_process("2") == "True 50"  # the copy is seen: the exact reader counts it once

@@ -28,14 +28,17 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import operator
 import os
 import re
 import tempfile
+import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,7 +60,7 @@ _ENTRY = re.compile(
     re.MULTILINE,
 )
 _HASH_BUCKETS = 16  # the id hashes are kept in 16 arrays by value range, so each is checked alone
-_BOUNDS = [(-(1 << 63)) + i * (1 << 60) for i in range(1, _HASH_BUCKETS)]
+_BOUNDS = [i << 60 for i in range(1, _HASH_BUCKETS)]
 _MAX_HOLD = 10_000  # entries of one batch held before falling back (a long import reads exactly)
 
 
@@ -117,8 +120,8 @@ class _State:
     """Where a fold of the log stands: the tally, the id hashes, and how far it has read."""
 
     table: Table = field(default_factory=dict)
-    old: list[array[int]] = field(default_factory=lambda: [array("q") for _ in range(_HASH_BUCKETS)])
-    new: list[array[int]] = field(default_factory=lambda: [array("q") for _ in range(_HASH_BUCKETS)])
+    old: list[array[int]] = field(default_factory=lambda: [array("Q") for _ in range(_HASH_BUCKETS)])
+    new: list[array[int]] = field(default_factory=lambda: [array("Q") for _ in range(_HASH_BUCKETS)])
     order: int = 0
     lines: int = 0
     offset: int = 0
@@ -138,7 +141,7 @@ class _State:
     def merged(self) -> Iterator[array[int]]:
         """Each bucket of old and new hashes, sorted: one at a time, to keep memory flat."""
         for old, new in zip(self.old, self.new, strict=True):
-            yield array("q", sorted(old + new))
+            yield array("Q", sorted(old + new))
 
 
 def _contains(sorted_hashes: array[int], h: int) -> bool:
@@ -240,7 +243,7 @@ def _fold_log(
 # the first and the last 4 KB it covers); the next scan checks the fingerprint and folds only what
 # was appended. edplan never rewrites a log in place (repair and git replace the file: a new inode).
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _WINDOW = 4096
 
 
@@ -347,11 +350,22 @@ def _amended(
     return None if amended is None else (amended.value, amended.unit)
 
 
+def id_hashes(ids: list[str]) -> list[int]:
+    """A 64-bit fingerprint of each id that is the same in every process (CRC-32 and Adler-32 side by
+    side), so that the hashes kept in the tally cache still match the next run's. Python's own
+    ``hash`` of a string changes from one process to the next. Two ids with one fingerprint only send
+    the log to the exact reader, which compares the ids themselves."""
+    encoded = list(map(str.encode, ids))
+    return list(
+        map(operator.or_, map(operator.lshift, map(zlib.crc32, encoded), repeat(32)), map(zlib.adler32, encoded))
+    )
+
+
 def _remember(hashes: list[array[int]], ids: list[str]) -> None:
     """Keep the ids' hashes, sorted within the block and split by value range (C-level work only)."""
     if not ids:
         return
-    values = sorted(map(hash, ids))
+    values = sorted(id_hashes(ids))
     start = 0
     for bucket, bound in enumerate(_BOUNDS):
         end = bisect_left(values, bound, start)
