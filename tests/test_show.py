@@ -92,3 +92,15 @@ def test_unknown_target_suggests_the_nearest(log: Path) -> None:
     )
     code, _, err = show(log, "t03-rural-fund", "--as-of", "yesterday")
     assert (code, err) == (2, "edplan show: --as-of: 'yesterday' is not a date; write it as YYYY-MM-DD\n")
+
+
+def test_notes_are_text_not_markup(small_plan: Path) -> None:
+    """A note may hold what Rich would read as markup or an emoji code: it is shown as written."""
+    for note, day in (("[/]补报[red]", "2006-03-01"), ("比例:100:1", "2006-03-02")):
+        r = run("--plan", small_plan, "record", "t01-fund", "1", "--date", day, "--note", note, "--source", "[b]财务处")
+        assert r.code == 0, r.err
+    r = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", env={"COLUMNS": "120"})
+    assert (r.code, r.err) == (0, "")
+    assert "[/]补报[red]" in r.out and "比例:100:1" in r.out and "[b]财务处" in r.out
+    r = run("--plan", small_plan, "report", "--as-of", "2006-06-30", "--since", "2006-01-01")
+    assert r.code == 0, r.err

@@ -353,7 +353,11 @@ def console(stderr: bool = False) -> Console:
     """A Console made per command run, so it reads NO_COLOR and COLUMNS as they are now."""
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color=state.no_color or None, highlight=False, soft_wrap=False)
+    # Notes, sources and names are the users' text: '[/]' or ':100:' in them is text, not Rich markup
+    # or an emoji code (markup once made `show` fail on a note).
+    return Console(
+        stderr=stderr, no_color=state.no_color or None, highlight=False, soft_wrap=False, markup=False, emoji=False
+    )
 
 
 def fail(lines: list[str], code: int) -> None:

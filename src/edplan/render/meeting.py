@@ -150,7 +150,14 @@ def _since_heading(meeting: Meeting, lang: str) -> str:
 def meeting_html(meeting: Meeting, lang: str) -> str:
     """The terminal report as an HTML page (Rich's recorded console), Chinese kept at full width."""
     console = Console(
-        record=True, file=io.StringIO(), width=HTML_WIDTH, height=1000, color_system="truecolor", force_terminal=True
+        record=True,
+        file=io.StringIO(),
+        width=HTML_WIDTH,
+        height=1000,
+        color_system="truecolor",
+        force_terminal=True,
+        markup=False,  # the users' text is text: a note may hold '[' or ':100:'
+        emoji=False,
     )
     console.print(meeting_view(meeting, lang))
     code = _full_width(console.export_html(inline_styles=True, code_format="{code}"))
