@@ -122,12 +122,12 @@ def commit_line(batch: str, lines: int) -> str:
     return json.dumps({"commit": batch, "lines": lines}) + "\n"
 
 
-class _Commit(NamedTuple):
+class Commit(NamedTuple):
     batch: str
     lines: int
 
 
-_Record = Entry | Amendment | _Commit
+_Record = Entry | Amendment | Commit
 
 _ENTRY_FIELDS = frozenset(("id", "target", "value", "unit", "date", "note", "source", "recorded", "batch"))
 _CORRECTION_FIELDS = frozenset(("id", "corrects", "value", "unit", "date", "reason", "recorded"))
@@ -135,7 +135,7 @@ _RETRACTION_FIELDS = frozenset(("id", "retracts", "date", "reason", "recorded"))
 _COMMIT_FIELDS = frozenset(("commit", "lines"))
 
 
-def _parse(raw: bytes, number: int, path: str, problems: list[Problem]) -> tuple[_Record, str | None] | None:
+def parse_line(raw: bytes, number: int, path: str, problems: list[Problem]) -> tuple[_Record, str | None] | None:
     """One line → a record (and the batch an entry belongs to), or None with the problem recorded.
 
     The only place log lines are parsed: reading, appending, amending and repairing all agree.
@@ -216,7 +216,7 @@ def _parse_slowly(
         if not isinstance(record["commit"], str) or not isinstance(lines, int) or isinstance(lines, bool) or lines < 1:
             bad(msg("a commit line needs a batch id and a positive 'lines' count"), hint=_REPAIR)
             return None
-        return _Commit(record["commit"], lines), None
+        return Commit(record["commit"], lines), None
     required = {
         "entry": ("id", "target", "value", "date"),
         "correction": ("id", "corrects", "value", "date", "reason"),
@@ -383,7 +383,7 @@ class _Batch:
         shift = self.first.number - 1
         for raw in _raw_lines(_Window(fd, self.first.start, self.last.end)):
             if raw.data is not None and raw.data.strip():
-                parsed = _parse(raw.data, raw.number + shift, "", [])
+                parsed = parse_line(raw.data, raw.number + shift, "", [])
                 if parsed is not None and isinstance(parsed[0], Entry):
                     yield parsed[0]
 
@@ -452,13 +452,13 @@ class _Scan:
                 continue
             if not raw.data.strip():
                 continue
-            parsed = _parse(raw.data, raw.number, self.path, self.problems)
+            parsed = parse_line(raw.data, raw.number, self.path, self.problems)
             if parsed is None:
                 unfinished()
                 self._aside(raw)
                 continue
             record, batch = parsed
-            if isinstance(record, _Commit):
+            if isinstance(record, Commit):
                 if pending is not None and pending.batch == record.batch and pending.count == record.lines:
                     yield from pending.entries(fh.fileno())
                     pending = None
@@ -528,7 +528,7 @@ def iter_entries(path: Path | str, result: LogRead, known_by: dt.date | None = N
     Holds the shared lock until the iterator is exhausted or closed.
     """
     try:
-        with _locked(Path(path), fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
+        with locked(Path(path), fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
             yield from _entries(fh, result, known_by)
     except FileNotFoundError:
         return
@@ -539,7 +539,7 @@ def iter_entries(path: Path | str, result: LogRead, known_by: dt.date | None = N
 
 
 def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterator[Entry]:
-    by_entry = _amendments(fh, result)
+    by_entry = amendments_by_entry(fh, result)
     fh.seek(0)
     scan = _Scan(result.path, result.problems)
     # id → its line and a fingerprint of its content packed in one int (line << 64 | fingerprint):
@@ -560,7 +560,7 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
         seen[entry.id] = entry.line << 64 | fingerprint
         changes = by_entry.get(entry.id)
         if changes:
-            amended = _apply(entry, changes, known_by)
+            amended = apply_amendments(entry, changes, known_by)
             if amended is None:
                 result.retracted += 1
                 continue
@@ -594,7 +594,7 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
 _MASK = (1 << 64) - 1
 
 
-def _amendments(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
+def amendments_by_entry(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
     """First pass: every correction and retraction, by the entry they amend. Other lines are skipped
     with a byte search, so this pass costs little when there are few amendments."""
     by_entry: dict[str, list[Amendment]] = {}
@@ -603,7 +603,7 @@ def _amendments(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
     for raw in _raw_lines(fh, (b'"corrects"', b'"retracts"')):
         if not raw.complete or raw.data is None:
             continue
-        parsed = _parse(raw.data, raw.number, result.path, scratch)
+        parsed = parse_line(raw.data, raw.number, result.path, scratch)
         if parsed is None or not isinstance(parsed[0], Amendment):
             continue
         amendment = parsed[0]
@@ -620,7 +620,7 @@ def _amendments(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
     return by_entry
 
 
-def _apply(entry: Entry, changes: Iterable[Amendment], known_by: dt.date | None) -> Entry | None:
+def apply_amendments(entry: Entry, changes: Iterable[Amendment], known_by: dt.date | None) -> Entry | None:
     """The entry after its amendments known by ``known_by``, in log order; None once retracted."""
     for a in changes:
         if known_by is not None and a.date > known_by:
@@ -656,7 +656,7 @@ class History:
     def current(self, known_by: dt.date | None = None) -> Entry | None:
         """The entry as it stands with the amendments known by ``known_by`` (all when None); None:
         retracted."""
-        return _apply(self.entry, self.amendments, known_by)
+        return apply_amendments(self.entry, self.amendments, known_by)
 
     @property
     def retraction(self) -> Amendment | None:
@@ -672,8 +672,8 @@ def history(path: Path | str, target_id: str) -> list[History]:
     result = LogRead(str(path))
     found: list[Entry] = []
     try:
-        with _locked(Path(path), fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
-            by_entry = _amendments(fh, result)
+        with locked(Path(path), fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
+            by_entry = amendments_by_entry(fh, result)
             fh.seek(0)
             seen: set[str] = set()
             for record in _Scan(result.path, []).records(fh):
@@ -799,8 +799,8 @@ def _mentioning(fd: int, ids: set[str]) -> Iterator[Entry | Amendment]:
             continue  # a torn last line, or one no reader parses
         number += data.count(b"\n", counted, start)
         counted = start
-        parsed = _parse(data[start:end], number, "", [])
-        if parsed is None or isinstance(parsed[0], _Commit):
+        parsed = parse_line(data[start:end], number, "", [])
+        if parsed is None or isinstance(parsed[0], Commit):
             continue
         record, batch = parsed
         if batch is not None:
@@ -808,7 +808,7 @@ def _mentioning(fd: int, ids: set[str]) -> Iterator[Entry | Amendment]:
                 verdicts[batch] = _batch_committed(data, start, batch)
             if not verdicts[batch]:
                 continue
-        assert not isinstance(record, _Commit)
+        assert not isinstance(record, Commit)
         yield record
 
 
@@ -819,7 +819,7 @@ def _batch_committed(data: bytes, start: int, batch: str) -> bool:
     def of_batch(line: bytes) -> bool:
         if len(line) > MAX_LINE_BYTES:
             return False
-        parsed = _parse(line, 0, "", [])
+        parsed = parse_line(line, 0, "", [])
         return parsed is not None and isinstance(parsed[0], Entry) and parsed[1] == batch
 
     first = start
@@ -838,8 +838,8 @@ def _batch_committed(data: bytes, start: int, batch: str) -> bool:
         if of_batch(line):
             lines += 1
             continue
-        parsed = _parse(line, 0, "", []) if len(line) <= MAX_LINE_BYTES else None
-        return parsed is not None and parsed[0] == _Commit(batch, lines)
+        parsed = parse_line(line, 0, "", []) if len(line) <= MAX_LINE_BYTES else None
+        return parsed is not None and parsed[0] == Commit(batch, lines)
     return False
 
 
@@ -901,7 +901,7 @@ def append_amendment(
                     hint=msg("give the id of an entry (the first field of its line)"),
                 )
             raise InputError(problem)
-        before = _apply(entry, changes, None)
+        before = apply_amendments(entry, changes, None)
         built = build(entry, before)
         if isinstance(built, list):
             raise InputError(built)
@@ -1073,7 +1073,7 @@ def _opened(path: Path, mode: int, create: bool) -> Iterator[tuple[int, bool]]:
         except (FileNotFoundError, NotADirectoryError):
             raise UsageError(Problem(msg("the folder of the progress log does not exist"), path=str(path))) from None
     try:
-        with _locked(path, mode, create) as fd:
+        with locked(path, mode, create) as fd:
             yield fd, created
     except PermissionError:
         raise UsageError(Problem(msg("cannot write the progress log: permission denied"), path=str(path))) from None
@@ -1082,7 +1082,7 @@ def _opened(path: Path, mode: int, create: bool) -> Iterator[tuple[int, bool]]:
 
 
 @contextmanager
-def _locked(path: Path, mode: int, create: bool) -> Iterator[int]:
+def locked(path: Path, mode: int, create: bool) -> Iterator[int]:
     """Open and lock the log; if ``repair`` replaced the file while we waited, lock the new one."""
     flags = (os.O_RDWR | os.O_APPEND | os.O_CREAT) if create else os.O_RDONLY
     while True:

@@ -11,7 +11,7 @@ time).
 
 Correctness first: a block whose lines are not all canonical entries is read line by line, and the
 lines the pattern does not take (commit lines, amendments, anything else) go through
-:func:`edplan.progress._parse`, the one parser of the log. Anything irregular — a line that does not
+:func:`edplan.progress.parse_line`, the one parser of the log. Anything irregular — a line that does not
 parse, a torn tail, an unfinished batch, an id seen twice, a date not in the calendar — stops the
 fast pass and the log is read again by the exact reader (:func:`edplan.progress.read_log`),
 so the status and its warnings are the same as they were, line numbers included. A property test
@@ -45,7 +45,16 @@ from typing import IO, Any
 
 from edplan.entries import Entry, parse_date
 from edplan.errors import Problem
-from edplan.progress import Amendment, LogRead, _amendments, _apply, _Commit, _locked, _parse, read_log
+from edplan.progress import (
+    Amendment,
+    Commit,
+    LogRead,
+    amendments_by_entry,
+    apply_amendments,
+    locked,
+    parse_line,
+    read_log,
+)
 from edplan.tally import Row, Table, fold, fold_rows
 
 _BLOCK = 1 << 19
@@ -87,18 +96,18 @@ def scan(path: Path | str, known_by: dt.date | None = None, cache: bool = True) 
     """
     path = Path(path)
     try:
-        with _locked(path, fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
+        with locked(path, fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
             stat = os.fstat(fd)
             state = _cache_load(path, stat, fd) if cache else None
             fh.seek(state.offset if state else 0)
             scratch = LogRead(str(path))
-            by_entry = _amendments(fh, scratch)  # a byte search: costs little when there are none
+            by_entry = amendments_by_entry(fh, scratch)  # a byte search: costs little when there are none
             if state is not None and by_entry:
                 # An amendment appended since may change an entry the cached tally already holds.
                 state = None
                 fh.seek(0)
                 scratch = LogRead(str(path))
-                by_entry = _amendments(fh, scratch)
+                by_entry = amendments_by_entry(fh, scratch)
             if scratch.problems or scratch.duplicates:
                 raise _Irregular
             state = state or _State()
@@ -181,7 +190,7 @@ def _fold_log(
         state.order = fold_rows(table, (r for r in plain if r[1]), state.order)
         _remember(hashes, [r[0] for r in plain])
 
-    def commit(record: _Commit) -> None:
+    def commit(record: Commit) -> None:
         if pending["batch"] != record.batch or pending["count"] != record.lines:
             raise _Irregular
         rows = pending["rows"]
@@ -218,11 +227,11 @@ def _fold_log(
                     continue
                 if not line.strip():
                     continue
-                parsed = _parse(line.encode("utf-8"), number, path, problems)
+                parsed = parse_line(line.encode("utf-8"), number, path, problems)
                 if parsed is None or problems:
                     raise _Irregular
                 record = parsed[0]
-                if isinstance(record, _Commit):
+                if isinstance(record, Commit):
                     commit(record)
                 elif isinstance(record, Amendment):
                     continue  # applied to its entry, from the first pass
@@ -347,7 +356,7 @@ def _amended(
 ) -> tuple[str, str | None] | None:
     """Value and unit after the entry's amendments known by ``known_by``; None: retracted."""
     entry = Entry(entry_id, target, value, unit or None, dt.date.fromisoformat(day))
-    amended = _apply(entry, by_entry[entry_id], known_by)
+    amended = apply_amendments(entry, by_entry[entry_id], known_by)
     return None if amended is None else (amended.value, amended.unit)
 
 
