@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from edplan.entries import Entry
 from edplan.model import Plan
-from edplan.status import RANK, Status, compute
+from edplan.status import RANK, compute
 from tests.conftest import run
 
 PLAN = """\
@@ -79,7 +79,11 @@ CASES = [
     ("entries add up", CUMULATIVE, [("2006-01-10", "20"), ("2006-02-01", "30")], DAY_50, "on_track"),
     ("met early", CUMULATIVE, [("2006-01-10", "60"), ("2006-02-01", "40")], DAY_50, "achieved"),
     ("nothing recorded", CUMULATIVE, [], DAY_50, "no_data"),
-    ("missed at the end of the due date", CUMULATIVE, [("2006-04-01", "99")], END_100, "overdue"),
+    ("nearly met at the end of the due date", CUMULATIVE, [("2006-04-01", "99")], END_100, "nearly_met"),
+    ("on the nearly-met line", CUMULATIVE, [("2006-04-01", "90")], END_100, "nearly_met"),
+    ("missed at the end of the due date", CUMULATIVE, [("2006-04-01", "89.99")], END_100, "overdue"),
+    ("never reported is not missed", CUMULATIVE, [], END_100, "no_data"),
+    ("never reported, long after the close", CUMULATIVE, [], "2006-12-31", "no_data"),
     ("met on the due date", CUMULATIVE, [("2006-04-10", "100")], END_100, "achieved"),
     ("entries after the as-of date do not count", CUMULATIVE, [("2006-03-01", "100")], DAY_50, "no_data"),
     (
@@ -94,11 +98,25 @@ CASES = [
     ("a lower later reading", LEVEL, [("2006-01-10", "48"), ("2006-02-01", "30")], DAY_50, "lagging"),
     # due date: nothing expected before it
     (
-        "due date: not lagging before it",
+        "due date: not due while the forecast reaches the figure",
+        "kind: cumulative\nvalue: 100\nunit: 所\nschedule: {due: 2006-09-30}",
+        [("2006-03-01", "60")],
+        "2006-06-30",
+        "not_due",
+    ),
+    (
+        "due date: at risk when the forecast falls short",
+        "kind: cumulative\nvalue: 100\nunit: 所\nschedule: {due: 2006-09-30}",
+        [("2006-03-01", "40")],
+        "2006-06-30",
+        "at_risk",
+    ),
+    (
+        "due date: a due date does not hide a miss",
         "kind: cumulative\nvalue: 100\nunit: 所\nschedule: {due: 2006-09-30}",
         [("2006-03-01", "10")],
         "2006-09-29",
-        "not_due",
+        "lagging",
     ),
     (
         "due date: missed",
@@ -137,13 +155,34 @@ CASES = [
         f"kind: level\ndirection: approximately\nvalue: 20\nunit: 所\ntolerance: 0.1\n{HUNDRED_DAYS}",
         [("2006-01-10", "18")],
         DAY_50,
+        "on_track",
+    ),
+    (
+        "a level reached early is on track until its due date",
+        f"kind: level\nvalue: 100\nunit: 所\n{HUNDRED_DAYS}",
+        [("2006-01-10", "100")],
+        DAY_50,
+        "on_track",
+    ),
+    (
+        "a one-time reading is achieved when reached",
+        f"kind: level\nonce: true\nvalue: 100\nunit: 所\n{HUNDRED_DAYS}",
+        [("2006-01-10", "100")],
+        DAY_50,
+        "achieved",
+    ),
+    (
+        "a level reached is achieved at its due date",
+        f"kind: level\nvalue: 100\nunit: 所\n{HUNDRED_DAYS}",
+        [("2006-01-10", "100")],
+        END_100,
         "achieved",
     ),
     (
         "inside the band, high edge",
         f"kind: level\ndirection: approximately\nvalue: 20\nunit: 所\ntolerance: 0.1\n{HUNDRED_DAYS}",
         [("2006-01-10", "22")],
-        DAY_50,
+        END_100,
         "achieved",
     ),
     (
@@ -172,7 +211,21 @@ CASES = [
         f"kind: level\ndirection: approximately\nvalue: 20\nunit: 所\ntolerance: 0.1\n{HUNDRED_DAYS}",
         [("2006-01-10", "22.5")],
         END_100,
-        "overdue",
+        "exceeded",
+    ),
+    (
+        "270 against 250万人次左右 is exceeded, not overdue",
+        f"kind: cumulative\ndirection: approximately\nvalue: 250\nunit: 万人次\n{HUNDRED_DAYS}",
+        [("2006-01-10", "270")],
+        END_100,
+        "exceeded",
+    ),
+    (
+        "a cumulative total above the band cannot come back: exceeded at once",
+        f"kind: cumulative\ndirection: approximately\nvalue: 250\nunit: 万人次\n{HUNDRED_DAYS}",
+        [("2006-01-10", "270")],
+        DAY_50,
+        "exceeded",
     ),
     (
         "plan tolerance (5%) by default",
@@ -201,6 +254,20 @@ CASES = [
         "kind: level\ndirection: stable\nvalue: 7.8\nunit: 万人\nschedule: {due: 2006-09-30}",
         [("2006-09-20", "8.3")],
         "2006-09-30",
+        "exceeded",
+    ),
+    (
+        "stable below the band at the due date, but close",
+        "kind: level\ndirection: stable\nvalue: 7.8\nunit: 万人\nschedule: {due: 2006-09-30}",
+        [("2006-09-20", "7.2")],
+        "2006-09-30",
+        "nearly_met",
+    ),
+    (
+        "stable well below the band at the due date",
+        "kind: level\ndirection: stable\nvalue: 7.8\nunit: 万人\nschedule: {due: 2006-09-30}",
+        [("2006-09-20", "7")],
+        "2006-09-30",
         "overdue",
     ),
     (
@@ -218,9 +285,16 @@ CASES = [
         "at_risk",
     ),
     (
-        "stable out by more",
+        "stable above the band is never lagging",
         f"kind: level\ndirection: stable\nvalue: 7.8\nunit: 万人\n{HUNDRED_DAYS}",
         [("2006-01-10", "9")],
+        DAY_50,
+        "at_risk",
+    ),
+    (
+        "stable below by more than the band's width",
+        f"kind: level\ndirection: stable\nvalue: 7.8\nunit: 万人\n{HUNDRED_DAYS}",
+        [("2006-01-10", "6.5")],
         DAY_50,
         "lagging",
     ),
@@ -337,8 +411,28 @@ def test_stale_is_beside_the_verdict_not_instead(tmp_path: Path) -> None:
 
 def test_nothing_owed_is_never_stale(tmp_path: Path) -> None:
     spec = "kind: cumulative\nvalue: 100\nunit: 所\nschedule: {due: 2006-09-30}"
-    t = status_of(tmp_path, spec, [("2006-01-01", "10")], "2006-09-01")
+    t = status_of(tmp_path, spec, [("2006-01-01", "95")], "2006-09-01")
     assert (t["status"], t["stale"]) == ("not_due", False)
+
+
+def test_stale_only_where_reports_are_expected(tmp_path: Path) -> None:
+    level = "kind: level\nvalue: 100\nunit: 所\nschedule: {due: 2006-06-30}"
+    # a one-off reading past its due date owes nothing more
+    t = status_of(tmp_path, level, [("2006-03-01", "80")], "2006-12-31")
+    assert (t["status"], t["stale"]) == ("overdue", False)
+    # an achieved target is not stale
+    t = status_of(tmp_path, CUMULATIVE, [("2006-01-01", "100")], "2006-12-31")
+    assert (t["status"], t["stale"]) == ("achieved", False)
+    # a cumulative total whose last report came long before the close is
+    t = status_of(tmp_path, CUMULATIVE, [("2006-01-05", "50")], "2006-12-31")
+    assert (t["status"], t["stale"]) == ("overdue", True)
+    # never reported: stale once something is expected, "no report since the plan started"
+    t = status_of(tmp_path, CUMULATIVE, [], "2006-02-14")
+    assert (t["status"], t["stale"], t["days_since_update"]) == ("no_data", False, None)
+    t = status_of(tmp_path, CUMULATIVE, [], "2006-02-15")
+    assert (t["status"], t["stale"]) == ("no_data", True)
+    t = status_of(tmp_path, level, [], "2006-06-29")
+    assert (t["status"], t["stale"]) == ("no_data", False)
 
 
 def test_thresholds_are_plan_settings(tmp_path: Path) -> None:
@@ -380,7 +474,7 @@ def test_why_in_chinese_and_for_other_directions(tmp_path: Path) -> None:
     )
     stable = f"kind: level\ndirection: stable\nvalue: 7.8\nunit: 万人\n{HUNDRED_DAYS}"
     assert status_of(tmp_path, stable, [("2006-01-10", "8.5")], DAY_50)["why"] == (
-        "band 7.41–8.19万人; actual 8.5万人; gap +0.7万人; last report 40 days ago"
+        "band 7.41–8.19万人; actual 8.5万人; above the band; last report 40 days ago"
     )
     ceiling = f"kind: level\ndirection: at_most\nvalue: 0.5\nunit: '%'\n{HUNDRED_DAYS}"
     assert status_of(tmp_path, ceiling, [("2006-01-10", "0.6")], DAY_50)["why"] == (
@@ -388,7 +482,42 @@ def test_why_in_chinese_and_for_other_directions(tmp_path: Path) -> None:
     )
     due = "kind: cumulative\nvalue: 100\nunit: 所\nschedule: {due: 2006-09-30}"
     assert status_of(tmp_path, due, [("2006-03-01", "10")], "2006-06-30")["why"] == (
-        "nothing expected before 2006-09-30; actual 10所; last report 121 days ago"
+        "nothing expected before 2006-09-30; actual 10所; forecast 15所 by 2006-09-30, short of 100所; "
+        "90所 to go; needs +29.8所/month to finish by 2006-09-30; last report 121 days ago"
+    )
+
+
+def test_why_for_the_verdicts_that_read_the_plan_as_written(tmp_path: Path) -> None:
+    # 130 of 600 schools equipped by June: "not due" would hide a projected shortfall
+    due = "kind: cumulative\nvalue: 600\nunit: 所\nschedule: {due: 2006-12-31}"
+    t = status_of(tmp_path, due, [("2006-06-01", "130")], "2006-07-01")
+    assert (t["status"], t["reason"], t["forecast"]) == ("lagging", "forecast_short", 260.714286)
+    assert t["why"] == (
+        "nothing expected before 2006-12-31; actual 130所; forecast 261所 by 2006-12-31, short of 600所; "
+        "470所 to go; needs +78.2所/month to finish by 2006-12-31; last report 30 days ago"
+    )
+    nearly = status_of(tmp_path, CUMULATIVE, [("2006-04-01", "95")], END_100)
+    assert nearly["why"] == (
+        "due 2006-04-10; expected 100所; actual 95所; 95% of the goal: nearly met; gap -5所; 5所 to go; "
+        "last report 9 days ago"
+    )
+    level = f"kind: level\nvalue: 100\nunit: 所\n{HUNDRED_DAYS}"
+    early = status_of(tmp_path, level, [("2006-01-10", "100")], DAY_50)
+    assert early["why"] == (
+        "expected 50所; actual 100所; reached before its due date; achieved if it holds on 2006-04-10; "
+        "50 days ahead; last report 40 days ago"
+    )
+    about = f"kind: cumulative\ndirection: approximately\nvalue: 250\nunit: 万人次\n{HUNDRED_DAYS}"
+    over = status_of(tmp_path, about, [("2006-01-10", "270")], END_100)
+    assert over["why"] == (
+        "due 2006-04-10; expected 250万人次; actual 270万人次; above the band; band 237.5–262.5万人次; "
+        "last report 90 days ago"
+    )
+    never = status_of(tmp_path, CUMULATIVE, [], "2006-03-01")
+    assert (never["status"], never["stale"], never["why"]) == (
+        "no_data",
+        True,
+        "nothing reported; no report since the plan started; 100所 to go; needs +76.1所/month to finish by 2006-04-10",
     )
 
 
@@ -464,14 +593,12 @@ def test_more_progress_never_makes_a_status_worse(case: tuple[Plan, list[Entry],
     after = compute(plan, [*entries, more], as_of).rows[0]
     assert after.actual is not None and before.actual is not None
     assert after.actual >= before.actual
-    if before.status is Status.not_due:
-        assert after.status in (Status.not_due, Status.achieved)
-    else:
-        assert after.status in RANK and before.status in RANK
-        assert RANK[after.status] >= RANK[before.status], (before.status, after.status)
+    # not_due ranks with on_track: a level reached before its due date is on track, not worse
+    assert after.status in RANK and before.status in RANK
+    assert RANK[after.status] >= RANK[before.status], (before.status, after.status)
 
 
 def test_overshooting_about_n_is_the_documented_exception(tmp_path: Path) -> None:
     spec = f"kind: cumulative\ndirection: approximately\nvalue: 100\nunit: 所\n{HUNDRED_DAYS}"
     assert status_of(tmp_path, spec, [("2006-01-10", "100")], DAY_50)["status"] == "achieved"
-    assert status_of(tmp_path, spec, [("2006-01-10", "100"), ("2006-01-11", "10")], DAY_50)["status"] == "at_risk"
+    assert status_of(tmp_path, spec, [("2006-01-10", "100"), ("2006-01-11", "10")], DAY_50)["status"] == "exceeded"

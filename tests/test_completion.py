@@ -105,7 +105,7 @@ def test_the_completer_on_its_own(tmp_path: Path) -> None:
     assert complete_target_id(ctx, "t01") == [("t01-fund", "专项资金"), ("t01-enrol", "招生")]
     assert complete_target_id(ctx, "x") == []
     ctx = command.make_context("edplan", ["--plan", str(PLAN_2006), "status"], resilient_parsing=True)
-    assert len(complete_target_id(ctx, "")) == 106
+    assert len(complete_target_id(ctx, "")) == 113
 
 
 def test_install_completion_is_offered() -> None:

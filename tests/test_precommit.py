@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PLAN_2006, ROOT
+from tests.conftest import PLAN_2006, ROOT, SOURCE_2006
 
 PLANS = Path(__file__).parent / "plans"
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
@@ -29,6 +29,7 @@ def user_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp_path_factory.mktemp("user-repo")
     (repo / "plans").mkdir()
     shutil.copy(PLAN_2006, repo / "plans" / "2006.yaml")
+    shutil.copy(SOURCE_2006, repo / "plans" / SOURCE_2006.name)  # the document its quotes are checked against
     shutil.copy(PLANS / "invalid" / "unknown-field.yaml", repo / "plans" / "broken.yaml")
     (repo / "ci.yaml").write_text("steps: [checkout]\n", encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -74,13 +75,13 @@ def test_corrections_and_retractions_are_part_of_the_story(small_plan: Path) -> 
     out = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", env={"COLUMNS": "120"}).out
     assert "corrected to 1.5亿元 on 2006-03-10: 财务处更正" in out
     assert "retracted on 2006-04-05: 重复上报" in out
-    # as it stood on 2006-04-02: the correction was known, the retraction not yet
+    # the figures up to 2006-04-02, with everything recorded since: both amendments apply
     r = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-04-02", "-f", "json")
     data = json.loads(r.out)
-    assert data["actual"] == 3.5
-    assert [len(e["amendments"]) for e in data["entries_list"]] == [1, 0]
+    assert data["actual"] == 1.5
+    assert [len(e["amendments"]) for e in data["entries_list"]] == [1, 1]
     r = run("--plan", small_plan, "status", "--as-of", "2006-03-05", "-f", "json")
-    assert json.loads(r.out)["targets"][0]["actual"] == 1, "the correction was not known yet"
+    assert json.loads(r.out)["targets"][0]["actual"] == 1.5, "a correction applies to every date it concerns"
 
 
 def test_unknown_target_suggests_the_nearest(log: Path) -> None:
@@ -104,3 +105,72 @@ def test_notes_are_text_not_markup(small_plan: Path) -> None:
     assert "[/]补报[red]" in r.out and "比例:100:1" in r.out and "[b]财务处" in r.out
     r = run("--plan", small_plan, "report", "--as-of", "2006-06-30", "--since", "2006-01-01")
     assert r.code == 0, r.err
+
+
+# --- relations: growth over last year, parts of a total (issue 9 §4) ----------------------------
+
+RELATIONS = Path(__file__).parent / "plans" / "valid" / "relations.yaml"
+EVERY_FEATURE = Path(__file__).parent / "plans" / "valid" / "every-feature.yaml"
+
+
+def facts(plan: Path, target_id: str, lang: str = "en") -> list[str]:
+    """The label/value lines of ``show`` above the status, trailing spaces dropped."""
+    r = run("--plan", plan, "--log", plan.with_name("no-such.progress.jsonl"), "--lang", lang, "show", target_id)
+    assert (r.code, r.err) == (0, "")
+    return [line.rstrip() for line in r.out.split("\n\n")[1].splitlines()]
+
+
+def test_a_growth_rate_without_a_baseline_shows_the_baseline_it_implies() -> None:
+    # 6460 / 1.091 = 5921.17…: shown as the goal is rounded, and marked as derived
+    lines = facts(PLAN_2006, "t01-postgrad-enrol")
+    assert "Growth    9.1% over the previous year (baseline ≈ 5,921人, derived)" in lines
+    zh = facts(PLAN_2006, "t01-undergrad-admit", lang="zh")
+    assert "增长      比上年增长 5.3%(基数约 7.98万人,推算)" in zh
+    assert "分项      t01-bachelor-admit 4.2万人 + t01-higher-voc-admit 4.2万人" in zh
+
+
+def test_a_baseline_the_plan_gives_is_shown_as_given() -> None:
+    lines = facts(EVERY_FEATURE, "t01-postgrad-enrol")
+    assert "Growth    9.1% over the previous year (baseline 5,921人)" in lines
+    assert not any("derived" in line for line in lines)
+
+
+def test_parts_and_their_total_name_each_other() -> None:
+    assert "Parts     t01-phd-enrol 492人 + t01-master-enrol 5,968人" in facts(PLAN_2006, "t01-postgrad-enrol")
+    assert "Part of   t01-postgrad-enrol, 6,460人 in all" in facts(PLAN_2006, "t01-phd-enrol")
+    assert "所属总数  t01-postgrad-enrol,共 6,460人" in facts(PLAN_2006, "t01-master-enrol", lang="zh")
+    # a total whose document names only some of its parts says so
+    assert "Parts     t02-rural-fund 15,000万元 (only some parts named)" in facts(RELATIONS, "t02-fund")
+    assert "分项      t02-rural-fund 15,000万元(原文只列出部分分项)" in facts(RELATIONS, "t02-fund", lang="zh")
+    # a figure with no relation shows none of these lines
+    plain = facts(PLAN_2006, "t03-rural-fund")
+    assert not any(line.startswith(("Growth", "Parts", "Part of", "Baseline")) for line in plain)
+
+
+def test_json_carries_the_relations_as_ids_and_figures() -> None:
+    def relations(plan: Path, target_id: str) -> dict[str, object]:
+        r = run("--plan", plan, "--log", plan.with_name("no-such.progress.jsonl"), "show", target_id, "-f", "json")
+        assert r.code == 0, r.err
+        data: dict[str, object] = json.loads(r.out)["relations"]
+        return data
+
+    derived = relations(PLAN_2006, "t01-postgrad-enrol")
+    baseline = derived.pop("baseline")
+    assert abs(Decimal(str(baseline)) * Decimal("1.091") - 6460) < Decimal("0.001")
+    assert derived == {
+        "growth": 9.1,
+        "baseline_derived": True,
+        "part_of": None,
+        "parts": ["t01-phd-enrol", "t01-master-enrol"],
+        "parts_complete": True,
+    }
+    assert relations(RELATIONS, "t02-rural-fund") == {
+        "growth": None,
+        "baseline": None,
+        "baseline_derived": None,
+        "part_of": "t02-fund",
+        "parts": [],
+        "parts_complete": True,
+    }
+    given = relations(EVERY_FEATURE, "t01-postgrad-enrol")
+    assert (given["baseline"], given["baseline_derived"]) == (5921, False)

@@ -157,6 +157,51 @@ def test_the_2006_plan_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     assert re.fullmatch(valid_line("plans/2006.yaml"), r.err.splitlines()[0])
 
 
+def _line_of(text: str, after: str, needle: str) -> int:
+    """1-based number of the first line holding ``needle`` after the line holding ``after``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i, line in enumerate(lines[start:], start) if needle in line) + 1
+
+
+@pytest.mark.parametrize(
+    ("part", "old", "new", "total", "message"),
+    [
+        (
+            "id: t01-master-enrol",
+            "value: 5968",
+            "value: 5958",
+            "id: t01-postgrad-enrol",
+            "target t01-postgrad-enrol: its parts add up to 6450人 (t01-phd-enrol 492人 + t01-master-enrol 5958人), "
+            "not 6460人",
+        ),
+        (
+            "id: t01-higher-voc-admit",
+            "value: 4.2",
+            "value: 4.3",
+            "id: t01-undergrad-admit",
+            "target t01-undergrad-admit: its parts add up to 8.5万人 (t01-bachelor-admit 4.2万人 + "
+            "t01-higher-voc-admit 4.3万人), not 8.4万人",
+        ),
+    ],
+)
+def test_the_2006_plan_parts_must_add_up_to_their_totals(
+    tmp_path: Path, part: str, old: str, new: str, total: str, message: str
+) -> None:
+    """A slip in a part of the real plan is caught at its total's figure, whose parts are named."""
+    text = (ROOT / "plans" / "2006.yaml").read_text(encoding="utf-8")
+    at = _line_of(text, part, old)
+    lines = text.splitlines(keepends=True)
+    lines[at - 1] = lines[at - 1].replace(old, new)
+    plan = tmp_path / "2006.yaml"
+    plan.write_text("".join(lines), encoding="utf-8")
+    (tmp_path / "2006-work-plan.txt").write_bytes((ROOT / "plans" / "2006-work-plan.txt").read_bytes())
+    r = run("validate", plan)
+    hint = "correct a part or the total; if the document names only some of its parts, set parts_complete: false"
+    assert r.out == f"{plan}:{_line_of(text, total, 'value:')}:20: {message}; {hint}\n"
+    assert (r.code, r.err) == (1, "1 problem(s) found\n")
+
+
 # --- output formats: text (default), github, json --------------------------------------------------
 
 

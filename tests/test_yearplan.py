@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from edplan.planfile import require_plan
 from edplan.yearplan import compare_plans, move_date
-from tests.conftest import PLAN_2006, ROOT, SMALL_PLAN, run, write
+from tests.conftest import PLAN_2006, ROOT, SMALL_PLAN, SOURCE_2006, run, write
 from tests.test_i18n import english_words
 
 HEADER_LINES = 6  # the note init puts under the modeline
@@ -31,7 +31,7 @@ def test_init_keeps_everything_but_the_year(plan_2006: Path) -> None:
     new = plan_2006.with_name("2007.yaml")
     assert (r.code, r.err) == (0, "")
     assert r.out.splitlines() == [
-        f"started {new} from {plan_2006}: 10 sections, 41 tasks, 106 targets; 100 dates moved to 2007",
+        f"started {new} from {plan_2006}: 10 sections, 41 tasks, 113 targets; 107 dates moved to 2007",
         f"next: edit the targets and schedules for 2007, then run: edplan compare {plan_2006} {new}",
     ]
     old_text = plan_2006.read_text(encoding="utf-8")
@@ -42,6 +42,7 @@ def test_init_keeps_everything_but_the_year(plan_2006: Path) -> None:
     # Every line but the note is the old one with the year moved: comments, order, flow style, quoting.
     body = new_lines[:1] + new_lines[1 + HEADER_LINES :]
     assert "".join(body).replace("2007", "2006") == old_text
+    shutil.copy(SOURCE_2006, new.with_name(SOURCE_2006.name))  # the document the plans quote
     assert run("validate", new).code == 0
 
 
@@ -52,7 +53,7 @@ def test_init_then_compare_shows_no_change(plan_2006: Path) -> None:
     assert (r.code, r.err) == (0, "")
     assert r.out.splitlines() == [
         f"{plan_2006} (2006) → {new} (2007)",
-        "0 changed, 0 added, 0 removed, 106 unchanged",
+        "0 changed, 0 added, 0 removed, 113 unchanged",
     ]
 
 
@@ -60,7 +61,7 @@ def edit_2007(path: Path) -> None:
     """Next year's figures: more enrolment, one target dropped, one added, a date moved."""
     text = path.read_text(encoding="utf-8")
     text = text.replace("            value: 7.8\n", "            value: 8.0\n", 1)
-    start = text.index("          - id: t01-master-enrol")
+    start = text.index("          - id: t01-vocational-enrol")
     end = text.index("          - id:", start + 1)
     text = text[:start] + text[end:]
     text = text.replace(
@@ -85,8 +86,8 @@ def test_compare_shows_targets_added_removed_and_changed(plan_2006: Path) -> Non
         "    value: 7.8万人 → 8.0万人",
         "    schedule: due 2006-09-30 → due 2007-10-31",
         "added    t01-new-schools  新建学校  5所",
-        "removed  t01-master-enrol  硕士生招生  5,968人",
-        "1 changed, 1 added, 1 removed, 104 unchanged",
+        "removed  t01-vocational-enrol  中等职业教育招生  5.7万人",
+        "1 changed, 1 added, 1 removed, 111 unchanged",
     ]
     zh = run("--lang", "zh", "compare", plan_2006, new)
     assert zh.out.splitlines()[1:] == [
@@ -94,8 +95,8 @@ def test_compare_shows_targets_added_removed_and_changed(plan_2006: Path) -> Non
         "    目标值：7.8万人 → 8.0万人",
         "    进度安排：2006-09-30 到期 → 2007-10-31 到期",
         "新增  t01-new-schools  新建学校  5所",
-        "删除  t01-master-enrol  硕士生招生  5,968人",
-        "变更 1 项，新增 1 项，删除 1 项，未变 104 项",
+        "删除  t01-vocational-enrol  中等职业教育招生  5.7万人",
+        "变更 1 项，新增 1 项，删除 1 项，未变 111 项",
     ]
     assert english_words(zh.out) == []
 
@@ -105,7 +106,7 @@ def test_compare_json_for_scripts(plan_2006: Path) -> None:
     new = plan_2006.with_name("2007.yaml")
     edit_2007(new)
     data = json.loads(run("--lang", "zh", "compare", "--format", "json", plan_2006, new).out)
-    assert data["summary"] == {"changed": 1, "added": 1, "removed": 1, "unchanged": 104}
+    assert data["summary"] == {"changed": 1, "added": 1, "removed": 1, "unchanged": 111}
     assert data["old"] == {"path": str(plan_2006), "id": "edu-2006", "year": 2006}
     assert data["new"]["id"] == "edu-2007"
     assert data["changed"] == [
@@ -121,7 +122,7 @@ def test_compare_json_for_scripts(plan_2006: Path) -> None:
         }
     ]
     assert [t["id"] for t in data["added"]] == ["t01-new-schools"]
-    assert [t["id"] for t in data["removed"]] == ["t01-master-enrol"]
+    assert [t["id"] for t in data["removed"]] == ["t01-vocational-enrol"]
 
 
 def test_init_never_replaces_a_file_unless_forced(plan_2006: Path) -> None:
@@ -246,4 +247,4 @@ def test_a_plan_started_by_init_can_start_the_next_one(plan_2006: Path) -> None:
     body = "".join(text.splitlines(keepends=True)[1 + HEADER_LINES :])
     assert "2007" not in body and "2006" in body  # every date moved on; the old comments still say 2006
     r = run("compare", plan_2006, plan_2006.with_name("2008.yaml"))
-    assert r.out.splitlines()[-1] == "0 changed, 0 added, 0 removed, 106 unchanged"
+    assert r.out.splitlines()[-1] == "0 changed, 0 added, 0 removed, 113 unchanged"

@@ -8,12 +8,13 @@ column on each one.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from decimal import Decimal
 from typing import NamedTuple
 
 from edplan.errors import Msg, msg
 from edplan.model import Direction, Kind, Plan, Schedule, Target
-from edplan.units import UnitError, parse_unit
+from edplan.units import UnitError, convert, factor, normalize, parse_unit, unit_problem
 
 Loc = tuple[str | int, ...]
 
@@ -24,7 +25,9 @@ class Finding(NamedTuple):
     hint: Msg | None = None
 
 
-def check_plan(plan: Plan) -> list[Finding]:
+def check_plan(plan: Plan, relations: bool = True) -> list[Finding]:
+    """Every whole-plan finding; ``relations=False`` leaves out part_of and the sums of parts, which
+    mean nothing while some targets stand in for unreadable ones (see planfile._checks_despite)."""
     out: list[Finding] = []
     p = plan.period
     if p.start > p.end:
@@ -94,13 +97,27 @@ def check_plan(plan: Plan) -> list[Finding]:
                 targets_seen.setdefault(target.id, (si, ti, gi))
                 out += _schedule(plan, target.schedule, (*gloc, "schedule"), label)
                 out += _target(target, gloc, label)
+                out += _known_unit(target, gloc, label, plan.settings.units)
+    if relations:
+        out += _parts(plan, targets_seen)
     return out
+
+
+def _known_unit(target: Target, gloc: Loc, label: Msg, declared: list[str]) -> list[Finding]:
+    """A unit must be one edplan knows or the plan declares: 万入 or ％ would convert to nothing, and
+    every entry recorded against it would silently stand apart (issue 9)."""
+    if target.kind is Kind.milestone or target.unit is None or not target.unit.strip():
+        return []  # a milestone's unit and a blank one are reported by _target
+    problem = unit_problem(target.unit, declared)
+    if problem is None:
+        return []
+    return [Finding((*gloc, "unit"), msg("{context}: {what}", context=label, what=problem[0]), problem[1])]
 
 
 def _target(target: Target, gloc: Loc, label: Msg) -> list[Finding]:
     out: list[Finding] = []
     if target.kind is Kind.milestone:
-        for field in ("value", "unit", "baseline", "growth"):
+        for field in ("value", "unit", "baseline", "growth", "part_of"):
             if getattr(target, field) is not None:
                 out.append(
                     Finding(
@@ -178,7 +195,16 @@ def _target(target: Target, gloc: Loc, label: Msg) -> list[Finding]:
                 msg("{label}: tolerance only applies to approximately or stable targets", label=label),
             )
         )
-    if target.growth is not None and target.baseline is not None and target.value is not None:
+    # Growth without a baseline is fine (the document usually gives only the rate); show derives one.
+    if target.growth is not None and target.growth <= -100:
+        out.append(
+            Finding(
+                (*gloc, "growth"),
+                msg("{label}: growth must be above -100%, got {growth}%", label=label, growth=target.growth),
+                msg("write the percentage over last year: 比上年增长9.1% is growth: 9.1"),
+            )
+        )
+    elif target.growth is not None and target.baseline is not None and target.value is not None:
         if target.baseline <= 0:
             out.append(Finding((*gloc, "baseline"), msg("{label}: baseline must be positive", label=label)))
         else:
@@ -203,6 +229,176 @@ def _target(target: Target, gloc: Loc, label: Msg) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _parts(plan: Plan, first_seen: dict[str, tuple[int, int, int]]) -> list[Finding]:
+    """``part_of``: each names a total that is a figure, not itself a part, in a unit that converts;
+    a total's parts add up to it exactly (at most, when ``parts_complete: false``).
+
+    Parts are one level deep on purpose: rollups leave parts out so that a total weighs once, and a
+    part of a part would need the same rule applied twice to mean anything.
+    """
+    out: list[Finding] = []
+
+    def target_loc(where: tuple[int, int, int]) -> Loc:
+        return ("sections", where[0], "tasks", where[1], "targets", where[2])
+
+    # Only a figure that is not itself a part can be a total: suggest those, never the part itself.
+    totals = [g.id for _, _, g in plan.targets() if g.kind is not Kind.milestone and g.part_of is None]
+    named: set[str] = set()
+    refused: set[str] = set()  # totals with a part refused above: their sum would mislead
+    parts: dict[str, list[Target]] = {}
+    for si, section in enumerate(plan.sections):
+        for ti, task in enumerate(section.tasks):
+            for gi, part in enumerate(task.targets):
+                ref = part.part_of
+                if ref is None or part.kind is Kind.milestone:  # a milestone's part_of is reported already
+                    continue
+                named.add(ref)
+                loc: Loc = (*target_loc((si, ti, gi)), "part_of")
+                label = msg("target {id}", id=part.id)
+                total = None
+                if ref in first_seen:
+                    s, t, g = first_seen[ref]
+                    total = plan.sections[s].tasks[t].targets[g]
+                if ref == part.id:
+                    out.append(
+                        Finding(
+                            loc,
+                            msg("{label}: part_of names the target itself", label=label),
+                            msg("name the total this figure is a part of"),
+                        )
+                    )
+                elif total is None:
+                    close = difflib.get_close_matches(ref, [i for i in totals if i != part.id], n=3, cutoff=0.6)
+                    out.append(
+                        Finding(
+                            loc,
+                            msg(
+                                "{label}: part_of names '{ref}', which is not a target of this plan",
+                                label=label,
+                                ref=ref,
+                            ),
+                            msg("did you mean {options}?", options=", ".join(close))
+                            if close
+                            else msg("give the id of the total this figure is a part of"),
+                        )
+                    )
+                elif total.kind is Kind.milestone:
+                    out.append(
+                        Finding(
+                            loc,
+                            msg("{label}: part_of names {ref}, a milestone", label=label, ref=ref),
+                            msg("only a figure has parts: name a cumulative or level target"),
+                        )
+                    )
+                elif total.part_of is not None:
+                    out.append(
+                        Finding(
+                            loc,
+                            msg(
+                                "{label}: part_of names {ref}, which is itself part of {top}",
+                                label=label,
+                                ref=ref,
+                                top=total.part_of,
+                            ),
+                            msg("parts are one level deep: name the whole total instead"),
+                        )
+                    )
+                elif total.kind is not part.kind:
+                    out.append(
+                        Finding(
+                            loc,
+                            msg(
+                                "{label}: a {kind} target cannot be part of {ref}, a {total_kind} target",
+                                label=label,
+                                kind=part.kind.value,
+                                ref=ref,
+                                total_kind=total.kind.value,
+                            ),
+                            msg("a part is counted as its total is: give both the same kind"),
+                        )
+                    )
+                elif part.unit is not None and total.unit is not None and not _converts(part.unit, total.unit):
+                    out.append(
+                        Finding(
+                            loc,
+                            msg(
+                                "{label}: unit '{unit}' does not convert to {ref}'s unit '{total_unit}'",
+                                label=label,
+                                unit=part.unit,
+                                ref=ref,
+                                total_unit=total.unit,
+                            ),
+                            msg("give the part in {total_unit} or a unit like it", total_unit=total.unit),
+                        )
+                    )
+                else:
+                    parts.setdefault(ref, []).append(part)
+                    continue
+                refused.add(ref)
+
+    for ref, where in first_seen.items():
+        total = plan.sections[where[0]].tasks[where[1]].targets[where[2]]
+        label = msg("target {id}", id=ref)
+        if not total.parts_complete and ref not in named and total.kind is not Kind.milestone:
+            out.append(
+                Finding(
+                    (*target_loc(where), "parts_complete"),
+                    msg("{label}: parts_complete is false, but no target is part_of it", label=label),
+                    msg("remove parts_complete, or add part_of: {id} to its parts", id=ref),
+                )
+            )
+        listed = parts.get(ref, [])
+        if not listed or ref in refused or total.value is None or total.unit is None:
+            continue
+        if any(p.value is None or p.unit is None for p in listed):
+            continue  # a missing value or unit is reported on the part itself
+        unit = total.unit
+        added = sum((convert(p.value, p.unit, unit) for p in listed if p.value is not None and p.unit), Decimal(0))
+        terms = " + ".join(f"{p.id} {normalize(p.value)}{p.unit}" for p in listed if p.value is not None)
+        if total.parts_complete and added != total.value:
+            out.append(
+                Finding(
+                    (*target_loc(where), "value"),
+                    msg(
+                        "{label}: its parts add up to {sum}{unit} ({terms}), not {value}{unit}",
+                        label=label,
+                        sum=normalize(added),
+                        unit=unit,
+                        terms=terms,
+                        value=normalize(total.value),
+                    ),
+                    msg(
+                        "correct a part or the total; if the document names only some of its parts, "
+                        "set parts_complete: false"
+                    ),
+                )
+            )
+        elif not total.parts_complete and added > total.value:
+            out.append(
+                Finding(
+                    (*target_loc(where), "value"),
+                    msg(
+                        "{label}: its parts add up to {sum}{unit} ({terms}), more than {value}{unit}",
+                        label=label,
+                        sum=normalize(added),
+                        unit=unit,
+                        terms=terms,
+                        value=normalize(total.value),
+                    ),
+                    msg("correct a part or the total"),
+                )
+            )
+    return out
+
+
+def _converts(unit: str, to_unit: str) -> bool:
+    try:
+        factor(unit, to_unit)
+    except UnitError:
+        return False
+    return True
 
 
 def _schedule(plan: Plan, schedule: Schedule | None, loc: Loc, label: Msg) -> list[Finding]:

@@ -15,9 +15,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from edplan.errors import msg
-from edplan.model import Kind, Plan, Target
-from edplan.units import NumberError, UnitError, convert, parse_number
+from edplan.errors import Msg, msg
+from edplan.model import Kind, Plan, Settings, Target
+from edplan.units import (
+    FULL_WIDTH,
+    PERCENT,
+    FigureError,
+    Reading,
+    Typed,
+    UnitError,
+    convert,
+    format_number,
+    normalize,
+    parse_typed,
+    parse_unit,
+    read_figure,
+    unit_problem,
+)
 
 MAX_TEXT = 2000  # note/source/reason length: a log line stays a line a person can read
 MAX_ID = 64
@@ -46,6 +60,9 @@ class Entry(NamedTuple):
     source: str = ""
     recorded: str = ""
     line: int = 0  # where it stands in the log (0: not read from a log)
+    # Why a figure the plausibility check refused was recorded anyway (--force REASON); "" for most.
+    # Last, so that positional constructions of the fields above keep working.
+    forced: str = ""
 
     def key(self) -> tuple[str, str, str | None, dt.date, str, str]:
         """What makes two entries with one id the same entry (the recording time does not)."""
@@ -63,6 +80,7 @@ class Draft:
     note: str | None = None
     source: str | None = None
     id: str | None = None
+    force: str | None = None  # --force REASON: record the figure even if it looks implausible
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,23 +190,27 @@ class Checker:
 
         unit = (draft.unit or "").strip() or None
         value_text = draft.value.strip()
+        figure: Figure | list[FieldProblem] = []
         if target is not None:
-            problems += check_value(target, value_text, unit)
+            figure = read_value(target, value_text, unit, plan.settings, force=draft.force)
+            if isinstance(figure, list):
+                problems += figure
         problems += check_text("note", draft.note) + check_text("source", draft.source)
         if draft.id is not None:
             problems += check_id(draft.id.strip())
-        if problems or target is None or when is None:
+        if problems or target is None or when is None or isinstance(figure, list):
             return problems
         return Entry(
             id=(draft.id or "").strip() or new_id(),
             target=target.id,
-            value=canonical_value(target, value_text),
+            value=figure.value,
             # Always store the unit: an entry must keep its meaning if the plan's unit is edited later.
-            unit=(unit or target.unit) if target.kind is not Kind.milestone else None,
+            unit=figure.unit,
             date=when,
             note=(draft.note or "").strip(),
             source=(draft.source or "").strip(),
             recorded=recorded,
+            forced=figure.forced,
         )
 
 
@@ -197,15 +219,17 @@ def check_draft(plan: Plan, draft: Draft, today: dt.date, recorded: str) -> Entr
     return Checker(plan).check(draft, today, recorded)
 
 
-def canonical_value(target: Target, text: str) -> str:
-    """The value as the log keeps it: a plain decimal (``7.8万`` → ``78000``), or the stage name."""
-    return text.strip() if target.kind is Kind.milestone else str(parse_number(text))
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A calendar date written YYYY-MM-DD (2006-02-30 is not one), or None."""
-    text = text.strip()
-    if len(text) != 10:
+    """A calendar date written YYYY-MM-DD (2006-02-30 is not one), or None.
+
+    Full-width digits and dashes are read as ASCII; nothing else is a date, although Python 3.11's
+    ``date.fromisoformat`` would also take a week date (2006-W13-5) or 20060331.
+    """
+    text = text.strip().translate(FULL_WIDTH)
+    if not _ISO_DATE.fullmatch(text):
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -217,13 +241,49 @@ def check_logged(checker: Checker | Plan, entry: Entry) -> list[FieldProblem]:
     """Problems of an entry already in the log, judged against the plan as it is now."""
     if not isinstance(checker, Checker):
         checker = Checker(checker)
-    draft = Draft(entry.target, entry.value, entry.date.isoformat(), entry.unit)
+    draft = Draft(entry.target, entry.value, entry.date.isoformat(), entry.unit, force=entry.forced or None)
     result = checker.check(draft, entry.date, entry.recorded)
     return result if isinstance(result, list) else []
 
 
-def check_value(target: Target, text: str, unit: str | None) -> list[FieldProblem]:
-    """Problems of a value (and its unit) for a target: a stage of a milestone, else a bounded decimal."""
+class Figure(NamedTuple):
+    """What an entry keeps of a typed figure: the value (a plain decimal, or a stage), its unit, and
+    the reason it was recorded despite the plausibility check ("" when it passed)."""
+
+    value: str
+    unit: str | None
+    forced: str = ""
+
+
+def check_force(reason: str | None) -> list[FieldProblem]:
+    """Problems of a ``--force REASON`` as given (None: not given)."""
+    if reason is None:
+        return []
+    if not reason.strip():
+        return [
+            FieldProblem(
+                "force", msg("a reason is required"), msg("say why the figure is right, e.g. --force '含成人教育'")
+            )
+        ]
+    return check_text("force", reason)
+
+
+def read_value(
+    target: Target,
+    text: str,
+    unit: str | None,
+    settings: Settings,
+    reference: str | None = None,
+    force: str | None = None,
+) -> Figure | list[FieldProblem]:
+    """What an entry keeps for a figure typed for a target, or every problem that refuses it.
+
+    The one reading of ``record``, ``record --from`` and ``correct`` (:func:`edplan.units.read_figure`):
+    ``unit`` is the unit typed with the figure (``--unit``, a CSV unit column), ``reference`` the unit
+    of a figure typed without one (default: the target's). A milestone takes a stage. A figure more
+    than ``settings.implausible_factor`` times the goal, or over 100 in %, is refused unless ``force``
+    gives the reason it is right; the figure then keeps that reason.
+    """
     if target.kind is Kind.milestone:
         stages = target.stage_list
         if text not in stages:
@@ -236,12 +296,40 @@ def check_value(target: Target, text: str, unit: str | None) -> list[FieldProble
             ]
         if unit:
             return [FieldProblem("unit", msg("a milestone has no unit (got '{unit}')", unit=unit[:80]))]
-        return []
+        return Figure(text, None)
+    out: list[FieldProblem] = []
+    typed: Typed | None = None
     try:
-        number = parse_number(text)
-    except NumberError as exc:
-        return [FieldProblem("value", exc.args[0], msg("write digits, e.g. 78000, 78,000 or 7.8万"))]
-    out = []
+        typed = parse_typed(text)
+    except FigureError as exc:
+        out.append(FieldProblem("value", exc.message, exc.hint))
+    if unit is not None:
+        problem = unit_problem(unit, settings.units)
+        if problem is not None:
+            out.append(FieldProblem("unit", *problem))
+        elif target.unit is not None:
+            try:
+                convert(Decimal(1), unit, target.unit)
+            except UnitError:
+                out.append(
+                    FieldProblem(
+                        "unit",
+                        msg(
+                            "unit '{unit}' does not convert to {target}'s unit '{target_unit}'",
+                            unit=unit[:80],
+                            target=target.id,
+                            target_unit=target.unit,
+                        ),
+                        msg("record in {target_unit} or a unit like it", target_unit=target.unit),
+                    )
+                )
+    if out or typed is None:
+        return out
+    try:
+        reading = read_figure(typed, reference or target.unit, unit)
+    except FigureError as exc:
+        return [FieldProblem("value", exc.message, exc.hint)]
+    number = reading.value
     if not _bounded(number):
         out.append(
             FieldProblem(
@@ -262,23 +350,76 @@ def check_value(target: Target, text: str, unit: str | None) -> list[FieldProble
                 msg("record what was achieved; fix a mistake with a correction"),
             )
         )
-    if unit is not None and target.unit is not None:
-        try:
-            convert(Decimal(1), unit, target.unit)
-        except UnitError:
-            out.append(
-                FieldProblem(
-                    "unit",
-                    msg(
-                        "unit '{unit}' does not convert to {target}'s unit '{target_unit}'",
-                        unit=unit[:80],
-                        target=target.id,
-                        target_unit=target.unit,
-                    ),
-                    msg("record in {target_unit} or a unit like it", target_unit=target.unit),
-                )
-            )
-    return out
+    if out:
+        return out
+    doubt = _implausible(target, typed, reading, settings, given=unit)
+    if doubt is not None and force is None:
+        return [doubt]
+    return Figure(str(number), reading.unit, force.strip() if doubt is not None and force else "")
+
+
+def _implausible(
+    target: Target, typed: Typed, reading: Reading, settings: Settings, given: str | None
+) -> FieldProblem | None:
+    """Why a figure is implausible for its target (a slip of magnitude, most likely), or None.
+
+    More than ``implausible_factor`` times the goal, or over 100 where the unit is %. The hint names
+    the figure most likely meant: the digits typed, read as a count of base units (78000 typed on a
+    7.8万人 target is 78,000人, i.e. 7.8万人).
+    """
+    if target.unit is None or reading.unit is None:
+        return None
+    amount = convert(reading.value, reading.unit, target.unit)
+    shown = format_number(reading.value) + reading.unit
+    if target.unit == PERCENT and amount > 100:
+        return FieldProblem(
+            "value",
+            msg("{value} is over 100%", value=shown),
+            msg("a share in % is at most 100; if the figure is right, add --force REASON"),
+        )
+    goal, times = target.value, settings.implausible_factor
+    if goal is None or goal <= 0 or amount <= goal * times:
+        return None
+    message = msg(
+        "{value} is more than {factor} times the goal of {target} ({goal})",
+        value=shown,
+        factor=format_number(times),
+        target=target.id,
+        goal=format_number(goal) + target.unit,
+    )
+    return FieldProblem("value", message, _meant(target, typed, reading, goal, times, given))
+
+
+def _meant(target: Target, typed: Typed, reading: Reading, goal: Decimal, times: Decimal, given: str | None) -> Msg:
+    """The hint: the figure most likely meant, when the digits read as a count of base units (the 万
+    left out: 78000 for 7.8万人) are whole and within ``times`` of the goal either way; else: check it."""
+    assert target.unit is not None and reading.unit is not None
+    read_in, unit = parse_unit(reading.unit), parse_unit(target.unit)
+    count = normalize(typed.number)
+    in_target = normalize(count / unit.scale)
+    if (
+        typed.magnitude
+        or read_in.scale == 1
+        or count != count.to_integral_value()
+        or not goal / times <= in_target <= goal * times
+    ):
+        return msg("check the figure; if it is right, add --force REASON")
+    intended = format_number(count) + unit.base
+    if given is None and unit.scale != 1:
+        return msg(
+            "did you mean {intended} ({as_target})? write {short} or {count}; "
+            "if the figure is right, add --force REASON",
+            intended=intended,
+            as_target=format_number(in_target) + target.unit,
+            short=f"{in_target:f}{unit.text[: len(unit.text) - len(unit.base)]}",
+            count=format_number(count),
+        )
+    return msg(
+        "did you mean {intended}? write {count} with unit {base}; if the figure is right, add --force REASON",
+        intended=intended,
+        count=format_number(count),
+        base=unit.base,
+    )
 
 
 def _bounded(number: Decimal) -> bool:

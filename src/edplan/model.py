@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from edplan.units import PlanText, plan_figure
 
 TARGET_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 
@@ -84,6 +86,18 @@ class Settings(_Strict):
         title="lagging_below · 滞后阈值",
         description="Lagging when actual is below this share of expected. 实际低于应达的这一比例即为滞后。",
     )
+    nearly_met_at: Annotated[Decimal, Field(gt=0, le=1)] = Field(
+        Decimal("0.9"),
+        title="nearly_met_at · 基本完成阈值",
+        description="At the due date, a figure not met but at this share of the goal or more is nearly met. "
+        "到期未完成但达到目标的这一比例，即为基本完成。",
+    )
+    forecast_lagging_below: Annotated[Decimal, Field(gt=0, le=1)] = Field(
+        Decimal("0.5"),
+        title="forecast_lagging_below · 预测滞后阈值",
+        description="Before the due date: lagging when the forecast at the due date is below this share of the goal "
+        "(at risk below at_risk_below). 到期前，预测到期值低于目标的这一比例即为滞后（低于有风险阈值为有风险）。",
+    )
     stale_after_days: Annotated[int, Field(ge=1)] = Field(
         45,
         title="stale_after_days · 久未更新天数",
@@ -100,6 +114,19 @@ class Settings(_Strict):
         title="schedule · 默认进度安排",
         description="Default schedule for every target. 所有指标的默认进度安排。",
     )
+    implausible_factor: Annotated[Decimal, Field(gt=1)] = Field(
+        Decimal(20),
+        title="implausible_factor · 不合理倍数",
+        description="A figure more than this many times its target's goal is refused as a likely slip "
+        "(78000 typed for 7.8万人); record --force REASON records it anyway. "
+        "超过目标值这么多倍的数值视为误录而拒绝（如把 7.8万人 录成 78000）；record --force 理由 可强制记录。",
+    )
+    units: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        title="units · 自定义单位",
+        description="Units this plan uses besides the counters edplan knows (人, 所, 个, 项, 元, …, with 千/万/亿, "
+        "and %), e.g. [学分]; they may take a magnitude too. 本计划使用的其他单位（可带千/万/亿），例如 [学分]。",
+    )
 
 
 class Period(_Strict):
@@ -107,6 +134,20 @@ class Period(_Strict):
 
     start: dt.date = Field(title="start · 开始日期", description="First day of the plan period. 计划开始日期。")
     end: dt.date = Field(title="end · 结束日期", description="Last day of the plan period. 计划结束日期。")
+
+
+def _figure(value: Any) -> Any:
+    """A figure the plan wrote as text (6,460; 7.8万), read in its target's unit; numbers pass as they are."""
+    if isinstance(value, PlanText):
+        return plan_figure(value.text, value.unit, value.field)
+    if isinstance(value, str):
+        return plan_figure(value, None)
+    return value
+
+
+# A figure of the plan: a YAML number, or text spelt as `record` takes it (6,460; 7.8万). The reader
+# stands outside the union with None, so that a problem is reported once, at the field.
+_Figure = Annotated[Decimal | None, BeforeValidator(_figure)]
 
 
 class Target(_Strict):
@@ -129,8 +170,10 @@ class Target(_Strict):
         description="at_least | at_most | approximately (左右) | stable (保持稳定). "
         "不少于 | 不超过 | 左右 | 保持稳定。",
     )
-    value: Decimal | None = Field(
-        None, title="value · 目标值", description="The figure as written, in `unit`. 目标值，按原文单位。"
+    value: _Figure = Field(
+        None,
+        title="value · 目标值",
+        description="The figure as written, in `unit`: 7.8 (unit 万人), 6,460 or 7.8万 (unit 人). 目标值，按原文单位。",
     )
     unit: Annotated[str, Field(min_length=1)] | None = Field(
         None, title="unit · 单位", description="Unit as written: 万人， 亿元， 所， 人次， %. 单位，按原文。"
@@ -145,11 +188,34 @@ class Target(_Strict):
         title="tolerance · 允许偏差",
         description="Band for approximately/stable targets (0.05 = ±5%). 左右、保持稳定类指标的允许偏差。",
     )
-    baseline: Decimal | None = Field(
-        None, title="baseline · 基数", description="Last year's figure, in `unit`. 上年基数。"
-    )
+    baseline: _Figure = Field(None, title="baseline · 基数", description="Last year's figure, in `unit`. 上年基数。")
     growth: Decimal | None = Field(
-        None, title="growth · 增长率", description="Growth over the baseline in percent. 比上年增长（%）。"
+        None,
+        title="growth · 增长率",
+        description="Growth over the previous year in percent (比上年增长 9.1% → 9.1): a relation of the figure, "
+        "not a target of its own. Without a baseline, the baseline is derived as value / (1 + growth/100). "
+        "比上年增长（%）：目标值的关系，不单独考核；未给基数时，基数按 目标值 ÷ (1 + 增长率/100) 推算。",
+    )
+    part_of: Annotated[str, Field(pattern=TARGET_ID_PATTERN, max_length=32)] | None = Field(
+        None,
+        title="part_of · 所属总数",
+        description="The id of the total this figure is a part of (其中博士生492人 is part of 6460人). Rollups "
+        "weigh the total once; validate checks the parts add up to it. "
+        "所属总数的指标编号（“其中……”）：汇总时总数只计一次，校验各分项之和与总数相符。",
+    )
+    parts_complete: bool = Field(
+        True,
+        title="parts_complete · 分项完整",
+        description="On a total: true (default) when its parts cover all of it, so they must add up to its value "
+        "exactly; false when the document names only some parts, so they add up to at most its value. "
+        "用于总数：各分项构成全部时为 true（默认），分项之和须等于总数；"
+        "原文只列出部分分项时为 false，分项之和不超过总数。",
+    )
+    once: bool = Field(
+        False,
+        title="once · 一次性读数",
+        description="A level read once (a reading at the figure is achieved at once, not only at the due date). "
+        "一次性读数：达到即为完成，不必等到期。",
     )
     allow_negative: bool = Field(
         False,
@@ -171,9 +237,36 @@ class Target(_Strict):
         description="The document's exact words this target comes from. 指标所依据的原文。",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _figures_with_their_unit(cls, data: Any) -> Any:
+        """Hand a figure written as text its target's unit: 7.8万 is 78000 in 人, ambiguous in 万人."""
+        if isinstance(data, dict):
+            unit = data.get("unit")
+            texts = {
+                key: PlanText(text, unit if isinstance(unit, str) else None, key)
+                for key in ("value", "baseline")
+                if isinstance(text := data.get(key), str)
+            }
+            if texts:
+                data = {**data, **texts}
+        return data
+
     @property
     def stage_list(self) -> list[str]:
         return list(self.stages) if self.stages else ["done"]
+
+    def last_year(self) -> tuple[Decimal, bool] | None:
+        """The figure growth is measured from, and whether it is derived (value / (1 + growth/100)).
+
+        The document often gives only the rate (比上年增长9.1%): the baseline it implies is still worth
+        showing, marked as derived, but status never judges against a figure the plan does not state.
+        """
+        if self.baseline is not None:
+            return self.baseline, False
+        if self.growth is None or self.value is None or self.growth <= -100:
+            return None
+        return self.value / (1 + self.growth / 100), True
 
 
 class Task(_Strict):
@@ -253,3 +346,7 @@ class Plan(_Strict):
             if row[2].id == target_id:
                 return row
         return None
+
+    def parts_of(self, total_id: str) -> list[Target]:
+        """The targets that say ``part_of: total_id``, in plan order."""
+        return [g for _, _, g in self.targets() if g.part_of == total_id]

@@ -65,7 +65,8 @@ class Amendment:
     """A correction or a retraction of one entry: a line of its own, after the entry's line.
 
     ``date`` is the day the amendment became known (not the day the figure refers to): ``status
-    --as-of D`` applies only amendments dated on or before D; without ``--as-of`` every one applies.
+    --known-on K`` applies only amendments dated on or before K; without it every one applies, to
+    every ``--as-of`` date the entry concerns.
     """
 
     id: str
@@ -77,6 +78,7 @@ class Amendment:
     unit: str | None = None  # corrections: the unit of ``value`` (None for milestones)
     recorded: str = ""  # when it was appended (UTC)
     line: int = 0  # where it stands in the log (0: not read from a log)
+    forced: str = ""  # corrections: why a figure the plausibility check refused was written anyway
 
     def key(self) -> tuple[str, str, str | None, str | None, dt.date, str]:
         """What makes two amendments with one id the same (the recording time does not)."""
@@ -93,6 +95,8 @@ def entry_line(entry: Entry, batch: str | None = None) -> str:
         record["note"] = entry.note
     if entry.source:
         record["source"] = entry.source
+    if entry.forced:
+        record["forced"] = entry.forced
     if entry.recorded:
         record["recorded"] = entry.recorded
     if batch:
@@ -113,6 +117,8 @@ def amendment_line(amendment: Amendment) -> str:
         record["retracts"] = a.entry_id
     record["date"] = a.date.isoformat()
     record["reason"] = a.reason
+    if a.forced:
+        record["forced"] = a.forced
     if a.recorded:
         record["recorded"] = a.recorded
     return json.dumps(record, ensure_ascii=False) + "\n"
@@ -129,8 +135,8 @@ class Commit(NamedTuple):
 
 _Record = Entry | Amendment | Commit
 
-_ENTRY_FIELDS = frozenset(("id", "target", "value", "unit", "date", "note", "source", "recorded", "batch"))
-_CORRECTION_FIELDS = frozenset(("id", "corrects", "value", "unit", "date", "reason", "recorded"))
+_ENTRY_FIELDS = frozenset(("id", "target", "value", "unit", "date", "note", "source", "forced", "recorded", "batch"))
+_CORRECTION_FIELDS = frozenset(("id", "corrects", "value", "unit", "date", "reason", "forced", "recorded"))
 _RETRACTION_FIELDS = frozenset(("id", "retracts", "date", "reason", "recorded"))
 _COMMIT_FIELDS = frozenset(("commit", "lines"))
 
@@ -148,7 +154,7 @@ def parse_line(raw: bytes, number: int, path: str, problems: list[Problem]) -> t
     if type(record) is dict:
         i, t, v, d = record.get("id"), record.get("target"), record.get("value"), record.get("date")
         if type(i) is str and type(t) is str and type(v) is str and type(d) is str and i and t and v:
-            u, n, s, r, b = (record.get(k, "") for k in ("unit", "note", "source", "recorded", "batch"))
+            u, n, s, r, b, f = (record.get(k, "") for k in ("unit", "note", "source", "recorded", "batch", "forced"))
             when = _DATES.get(d) or _date(d)
             if (
                 when is not None
@@ -157,9 +163,10 @@ def parse_line(raw: bytes, number: int, path: str, problems: list[Problem]) -> t
                 and type(s) is str
                 and type(r) is str
                 and type(b) is str
+                and type(f) is str
                 and record.keys() <= _ENTRY_FIELDS
             ):
-                return Entry(i, t, v, u or None, when, n, s, r, number), b or None
+                return Entry(i, t, v, u or None, when, n, s, r, number, f), b or None
     return _parse_slowly(raw, record, number, path, problems)
 
 
@@ -245,6 +252,7 @@ def _parse_slowly(
             record.get("source", ""),
             record.get("recorded", ""),
             number,
+            record.get("forced", ""),
         )
         return entry, record.get("batch")
     amendment = Amendment(
@@ -257,6 +265,7 @@ def _parse_slowly(
         unit=record.get("unit"),
         recorded=record.get("recorded", ""),
         line=number,
+        forced=record.get("forced", ""),
     )
     return amendment, None
 
@@ -515,7 +524,8 @@ class LogRead:
 def read_log(path: Path | str, known_by: dt.date | None = None) -> LogRead:
     """Read the whole log. A missing log is an empty one (nothing recorded yet).
 
-    ``known_by``: apply only amendments dated on or before it (``status --as-of``); None applies all.
+    ``known_by``: the log as it was known at the end of that day (``--known-on``): entries recorded
+    by then (see :func:`known_on`) and amendments dated by then; None: everything recorded.
     """
     result = LogRead(str(path))
     result.entries = list(iter_entries(path, result, known_by))
@@ -558,6 +568,8 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
                 result.problems.append(_conflict(result.path, entry.line, entry.id, first >> 64))
             continue
         seen[entry.id] = entry.line << 64 | fingerprint
+        if known_by is not None and not known_on(entry, known_by):
+            continue  # recorded later than the day asked about: not known then
         changes = by_entry.get(entry.id)
         if changes:
             amended = apply_amendments(entry, changes, known_by)
@@ -594,6 +606,12 @@ def _entries(fh: IO[bytes], result: LogRead, known_by: dt.date | None) -> Iterat
 _MASK = (1 << 64) - 1
 
 
+def known_on(entry: Entry, day: dt.date) -> bool:
+    """Whether the entry had been recorded by the end of ``day``: the date of its ``recorded`` stamp
+    (UTC, as written). An entry without one (written by hand or by an old version) always was."""
+    return not entry.recorded or entry.recorded[:10] <= day.isoformat()
+
+
 def amendments_by_entry(fh: IO[bytes], result: LogRead) -> dict[str, list[Amendment]]:
     """First pass: every correction and retraction, by the entry they amend. Other lines are skipped
     with a byte search, so this pass costs little when there are few amendments."""
@@ -627,7 +645,8 @@ def apply_amendments(entry: Entry, changes: Iterable[Amendment], known_by: dt.da
             continue
         if a.kind == "retraction":
             return None  # a retraction is final
-        entry = entry._replace(value=a.value or "", unit=a.unit)
+        # A correction's figure stands on its own check: forced only if the correction was.
+        entry = entry._replace(value=a.value or "", unit=a.unit, forced=a.forced)
     return entry
 
 

@@ -8,7 +8,7 @@ every problem before refusing (nothing is written then), and hands the log work 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -18,16 +18,16 @@ from edplan.entries import (
     Entry,
     FieldProblem,
     amount,
-    canonical_value,
+    check_force,
     check_id,
     check_text,
-    check_value,
     new_id,
     parse_date,
+    read_value,
 )
 from edplan.errors import InputError, Problem, msg
 from edplan.importing import Progress, read_rows
-from edplan.model import Kind, Target
+from edplan.model import Target
 from edplan.planfile import require_plan
 from edplan.progress import Amended, Amendment, Repaired, append_amendment, append_entries, repair
 from edplan.units import UnitError
@@ -42,6 +42,7 @@ ARGUMENT_NAMES = {
     "source": "--source",
     "id": "--id",
     "reason": "--reason",
+    "force": "--force",
 }
 AMEND_NAMES = {**ARGUMENT_NAMES, "value": "NEW_VALUE", "entry": "ENTRY_ID"}
 
@@ -74,6 +75,9 @@ def record_one(
     plan_path: Path, log_path: Path, draft: Draft, today: dt.date, now: dt.datetime, dry_run: bool = False
 ) -> Recorded:
     plan = require_plan(plan_path)
+    forced = check_force(draft.force)
+    if forced:
+        raise InputError(_as_problems(forced, ARGUMENT_NAMES))
     result = Checker(plan).check(draft, today, _stamp(now))
     if isinstance(result, list):
         raise InputError(_as_problems(result, ARGUMENT_NAMES))
@@ -113,12 +117,17 @@ def import_entries(
     now: dt.datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
+    force: str | None = None,
 ) -> Imported:
     """Check every row of a CSV / JSON Lines input, then append all of them as one batch, or none.
 
     Every bad row is reported (``NAME:LINE: column: what; how to fix``) before anything is written.
+    ``force`` (--force REASON) lets the rows the plausibility check refuses through, each keeping it.
     """
     plan = require_plan(plan_path)
+    forced = check_force(force)
+    if forced:
+        raise InputError(_as_problems(forced, ARGUMENT_NAMES))
     read = read_rows(stream, name, progress)
     checker = Checker(plan)
     recorded = _stamp(now)
@@ -127,7 +136,8 @@ def import_entries(
     lines: list[int] = []
     by_id: dict[str, tuple[int, Entry]] = {}
     for row in read.rows:
-        result = checker.check(row.draft, today, recorded, date_required=True)
+        draft = row.draft if force is None else replace(row.draft, force=force)
+        result = checker.check(draft, today, recorded, date_required=True)
         if isinstance(result, list):
             problems += [
                 Problem(
@@ -226,6 +236,8 @@ def _amend_options(
 
 
 def _not_before(entry: Entry, when: dt.date) -> list[FieldProblem]:
+    """An amendment may be back-dated to the day the error was found, not before the figure's own date.
+    (Not the entry's recorded day: a log filled in afterwards carries corrections dated as they happened.)"""
     if when >= entry.date:
         return []
     return [
@@ -256,10 +268,13 @@ def correct_entry(
     amendment_id: str | None,
     today: dt.date,
     now: dt.datetime,
+    force: str | None = None,
 ) -> Amended:
-    """Append a correction: ENTRY_ID's figure is NEW_VALUE (in the entry's unit unless ``unit``)."""
+    """Append a correction: ENTRY_ID's figure is NEW_VALUE, read as ``record`` reads a figure, with the
+    entry's unit in place of the target's (so 79000 corrects 78000人 to 79000人) unless ``unit``."""
     checker = Checker(require_plan(plan_path))
     when, found = _amend_options(reason, date, amendment_id, today)
+    found += check_force(force)
     new_unit = (unit or "").strip() or None
     correction_id = (amendment_id or "").strip() or new_id("c")
 
@@ -278,16 +293,12 @@ def correct_entry(
                     field="id",
                 )
             ]
-        written_unit = new_unit or current.unit
-        problems = found + check_value(
-            target, value.strip(), new_unit if target.kind is Kind.milestone else written_unit
-        )
+        figure = read_value(target, value.strip(), new_unit, checker.plan.settings, current.unit, force)
+        problems = found + (figure if isinstance(figure, list) else [])
         problems += _not_before(entry, when)
-        if problems:
+        if problems or isinstance(figure, list):
             return _as_problems(problems, AMEND_NAMES)
-        corrected = current._replace(
-            value=canonical_value(target, value), unit=None if target.kind is Kind.milestone else written_unit
-        )
+        corrected = current._replace(value=figure.value, unit=figure.unit, forced=figure.forced)
         if _same_figure(target, current, corrected):
             return [
                 Problem(
@@ -304,6 +315,7 @@ def correct_entry(
             value=corrected.value,
             unit=corrected.unit,
             recorded=_stamp(now),
+            forced=corrected.forced,
         )
 
     return append_amendment(log_path, entry_id.strip(), correction_id, build)

@@ -6,6 +6,7 @@ as a :class:`~edplan.errors.UsageError` naming the option and saying what would 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from edplan.errors import Problem, UsageError, msg
 from edplan.model import Plan
 from edplan.planfile import require_plan
 from edplan.progress import history, read_log
+from edplan.progress import known_on as known
 from edplan.status import (
     SORT_KEYS,
     STATUS_ORDER,
@@ -163,17 +165,23 @@ def build_status(
     as_of: dt.date | None,
     today: dt.date,
     options: StatusOptions | None = None,
+    known_on: dt.date | None = None,
 ) -> StatusResult:
-    """The report, narrowed and sorted; log problems become warnings (status works on the intact part)."""
+    """The report, narrowed and sorted; log problems become warnings (status works on the intact part).
+
+    Two dates, kept apart: ``as_of`` is the day the figures describe (entries dated up to it count);
+    ``known_on`` replays the log as it was known on that day (None: everything recorded so far, so
+    a correction made today applies to every as-of date it concerns).
+    """
     options = options or StatusOptions()
     plan = require_plan(plan_path)
     filters, fail_on, problems = _filters(plan, options)
     if problems:
         raise UsageError(problems)
-    # One streaming pass into a tally (summary.py says why it is fast); --as-of: corrections made
-    # after it are not applied.
-    scanned = scan(log_path, known_by=as_of)
+    # One streaming pass into a tally (summary.py says why it is fast).
+    scanned = scan(log_path, known_by=known_on)
     report = narrow(compute_table(plan, scanned.table, as_of or default_as_of(plan, today)), filters)
+    report = dataclasses.replace(report, known_on=known_on)
     report.warnings[:0] = [p.as_msg() for p in scanned.problems]
     failing = [r for r in report.rows if r.status.value in fail_on or ("stale" in fail_on and r.stale)]
     return StatusResult(report, failing)
@@ -204,8 +212,15 @@ class ShowResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_show(plan_path: Path, log_path: Path, target_id: str, as_of: dt.date | None, today: dt.date) -> ShowResult:
-    """One target's row as of the date, with every entry recorded for it up to then."""
+def build_show(
+    plan_path: Path,
+    log_path: Path,
+    target_id: str,
+    as_of: dt.date | None,
+    today: dt.date,
+    known_on: dt.date | None = None,
+) -> ShowResult:
+    """One target's row as of the date, with every entry dated up to then (as known on ``known_on``)."""
     plan = require_plan(plan_path)
     found = plan.find_target(target_id.strip())
     if found is None:
@@ -215,15 +230,15 @@ def build_show(plan_path: Path, log_path: Path, target_id: str, as_of: dt.date |
             )
         )
     section, task, target = found
-    # --as-of shows what was known then: corrections made later are left out, here as in status.
-    read = read_log(log_path, known_by=as_of)
+    # --known-on replays what was known then, here as in status; --as-of only picks the entries' dates.
+    read = read_log(log_path, known_by=known_on)
     when = as_of or default_as_of(plan, today)
-    report = compute(plan, read.entries, when)
+    report = dataclasses.replace(compute(plan, read.entries, when), known_on=known_on)
     row = next(r for r in report.rows if r.target.id == target.id)
     stories = [
-        Story(h.entry, tuple(a for a in h.amendments if as_of is None or a.date <= as_of))
+        Story(h.entry, tuple(a for a in h.amendments if known_on is None or a.date <= known_on))
         for h in history(log_path, target.id)
-        if h.entry.date <= when
+        if h.entry.date <= when and (known_on is None or known(h.entry, known_on))
     ]
     stories.sort(key=lambda s: (s.entry.date, s.entry.line))
     warnings = [p.as_msg() for p in read.problems] + [w for w in report.warnings if target.id in w]
@@ -251,7 +266,12 @@ class Meeting:
 
 
 def build_meeting(
-    plan_path: Path, log_path: Path, as_of: dt.date | None, since: dt.date | None, today: dt.date
+    plan_path: Path,
+    log_path: Path,
+    as_of: dt.date | None,
+    since: dt.date | None,
+    today: dt.date,
+    known_on: dt.date | None = None,
 ) -> Meeting:
     plan = require_plan(plan_path)
     when = as_of or default_as_of(plan, today)
@@ -267,11 +287,12 @@ def build_meeting(
                 hint=msg("give an earlier date, e.g. the last meeting's"),
             )
         )
-    read = read_log(log_path, known_by=as_of)
-    now = compute(plan, read.entries, when)
+    read = read_log(log_path, known_by=known_on)
+    now = dataclasses.replace(compute(plan, read.entries, when), known_on=known_on)
     now.warnings[:0] = [p.as_msg() for p in read.problems]
-    # The status as it stood on the earlier date: with the corrections known by then.
-    then = compute(plan, read_log(log_path, known_by=start).entries, start)
+    # The status as it stood at the last meeting: as of that day, with what was known that day.
+    then_known = start if known_on is None else min(start, known_on)
+    then = compute(plan, read_log(log_path, known_by=then_known).entries, start)
     by_id = {r.target.id: r for r in now.rows}
     recorded = [(e, by_id[e.target]) for e in read.entries if start < e.date <= when and e.target in by_id]
     recorded.sort(key=lambda pair: (pair[0].date, pair[0].line))

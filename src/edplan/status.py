@@ -4,30 +4,34 @@ Pure: no I/O, no clock, no rendering. Every verdict carries the figures that exp
 actual, gap, pace, days since the last report) and a ``reason`` code, so that each renderer can say
 *why* without doing arithmetic of its own.
 
-Rules, first match wins (the README has them as a table):
+Rules (the README has them as a table). "Closed" means the end of the due date has come.
 
+  no data   nothing recorded: ``no_data`` (未报送) at every date, never a failure; stale once the
+            schedule expects something and the plan started more than ``stale_after_days`` ago
   at_least / approximately / milestone
-    achieved  the figure is met (approximately: inside the tolerance band)
-    not_due   nothing is expected yet (before a due date or a schedule's start)
-    overdue   the due date has come (at the end of it) and the figure is not met
-    no_data   nothing recorded yet
-    at_risk   approximately only: above the band ("about N" overshot)
-    lagging / at_risk  actual below ``lagging_below`` / ``at_risk_below`` of what the schedule expects
-    on_track  otherwise
+    achieved     met (approximately: inside the band); a *level* met before its due date is
+                 ``on_track`` (reason ``met_early``) unless the plan marks it ``once: true``
+    exceeded     approximately: above the band when closed (a cumulative total above it cannot come
+                 back, so at once); a level above it before the due date is ``at_risk``
+    nearly_met   closed, not met, at ``nearly_met_at`` (90%) of the figure or more
+    overdue      closed and not met otherwise (missed)
+    not_due      nothing is expected yet and nothing projects a shortfall
+    at_risk / lagging  before the due date: the forecast at the due date falls below
+                 ``at_risk_below`` / ``forecast_lagging_below`` of the figure; once something is
+                 expected: actual below ``at_risk_below`` / ``lagging_below`` of what is expected
+    on_track     otherwise
   stable (保持稳定): the band is around the baseline, or around the figure when there is none
-    achieved  inside the band when the due date has come
-    not_due, overdue (outside the band at the due date), no_data as above
-    on_track inside the band, at_risk outside it by less than its width, lagging beyond
+    achieved inside the band when closed; exceeded above it, nearly_met / overdue below it
+    before: on_track inside, at_risk outside by less than the band's width, lagging beyond
+    (above the band is never lagging: at_risk)
   at_most (a ceiling)
     overdue / lagging  the ceiling is broken (after / before the due date)
     achieved  under the ceiling when the due date has come
-    not_due, overdue, no_data as above
     cumulative: at_risk / lagging when spending runs ahead of the schedule by the same margins
-    (actual × at_risk_below > expected), on_track otherwise
 
 "Recording more progress never makes a status worse" holds for at_least targets of every kind and
 for milestones; for approximately targets it holds up to the top of the band (overshooting "about
-N" is at risk on purpose); it does not apply to stable and at_most targets, where more is not better.
+N" is its own status on purpose); it does not apply to stable and at_most targets.
 """
 
 from __future__ import annotations
@@ -54,12 +58,14 @@ FORECAST_HORIZON_DAYS = 3650
 
 class Status(StrEnum):
     achieved = "achieved"
+    exceeded = "exceeded"  # above the band of an "about N" or "keep stable" figure: not a failure
     on_track = "on_track"
+    nearly_met = "nearly_met"  # closed, not met, but close (基本完成)
     at_risk = "at_risk"
     lagging = "lagging"
-    overdue = "overdue"
+    overdue = "overdue"  # closed and not met: missed
     not_due = "not_due"
-    no_data = "no_data"
+    no_data = "no_data"  # nothing reported (未报送): not a judgement of progress
 
 
 # Worst first: the order of summaries and of "--sort status".
@@ -68,26 +74,36 @@ STATUS_ORDER = (
     Status.lagging,
     Status.at_risk,
     Status.no_data,
+    Status.nearly_met,
     Status.on_track,
     Status.not_due,
+    Status.exceeded,
     Status.achieved,
 )
 
-# How good a verdict is, for "more progress never makes it worse": no_data and not_due are not
-# judgements of progress, so they sit outside this ranking.
+# How good a verdict is, for "more progress never makes it worse". no_data is not a judgement of
+# progress, so it sits outside; not_due ranks with on_track (nothing owed, nothing projected short).
 RANK: dict[Status, int] = {
     Status.overdue: 0,
     Status.lagging: 1,
     Status.at_risk: 2,
-    Status.on_track: 3,
-    Status.achieved: 4,
+    Status.nearly_met: 3,
+    Status.on_track: 4,
+    Status.not_due: 4,
+    Status.achieved: 5,
+    Status.exceeded: 5,
 }
+
+# Verdicts that say the figure is settled as met: nothing more is owed, so never stale.
+SETTLED = frozenset((Status.achieved, Status.exceeded))
 
 
 class Reason(StrEnum):
     """What decided the verdict; renderers turn it into the first words of ``why``."""
 
     met = "met"
+    met_early = "met_early"  # a level reading at the figure before its due date: on track, not yet achieved
+    nearly_met = "nearly_met"
     in_band = "in_band"
     above_band = "above_band"
     outside_band = "outside_band"
@@ -99,6 +115,7 @@ class Reason(StrEnum):
     no_data = "no_data"
     behind_pace = "behind_pace"
     on_pace = "on_pace"
+    forecast_short = "forecast_short"  # before the due date: the forecast falls short of the figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +153,7 @@ class TargetStatus:
     lead: str | None  # 牵头单位 (the target's, else its task's)
     support: tuple[str, ...]  # 配合单位 (the target's, else its task's)
     trend: tuple[Point, ...] = ()
+    closed: bool = False  # the as-of date has reached the end of the due date
 
     def units(self) -> tuple[str, ...]:
         """Every unit named on this target, lead first."""
@@ -162,6 +180,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     owners: list[Rollup] = field(default_factory=list)
     flat: bool = False  # rows were sorted across sections: show one table, not one per section
+    known_on: dt.date | None = None  # the log as it was known on this day (None: everything recorded)
 
 
 def default_as_of(plan: Plan, today: dt.date) -> dt.date:
@@ -188,6 +207,8 @@ def expected_fraction(plan: Plan, schedule: Schedule, when: dt.date) -> Decimal:
         return ONE if when >= schedule.due else ZERO
     start, end = plan.period.start, plan.period.end
     if schedule.checkpoints:
+        # Checkpoints may start at a date: nothing is expected before it (admissions open in July).
+        start = schedule.start or start
         points = [(start - dt.timedelta(days=1), ZERO)]
         points += [(cp.by, cp.percent / 100) for cp in schedule.checkpoints]
         if points[-1][1] < ONE:
@@ -301,25 +322,29 @@ def target_status(
     actual = trend[-1].value if trend else None
     last_day = max((day for _, day, _ in cells), default=None)
     last_date = dt.date.fromisoformat(last_day) if last_day else None
+    closed = as_of >= due
+    # The one figure that counts as met: the band's low end for "about N", else the figure. The
+    # remaining amount, the monthly rate and the "met by" date all aim at it.
+    threshold = band[0] if band is not None and target.direction is Direction.approximately else figure
+    forecast, forecast_date = _forecast(plan, schedule, target, threshold, trend, as_of, due)
 
-    status, reason = _classify(target, figure, band, actual, expected, fraction, as_of >= due, settings)
+    verdict = Verdict(target, figure, threshold, band, actual, expected, fraction, closed, forecast, settings)
+    status, reason = verdict.classify()
     progress = actual / figure if actual is not None and figure else None
-    gap = actual - expected if actual is not None else None
+    # Nothing expected yet (before a due date or a schedule's start): there is no gap to speak of.
+    owed = closed or fraction > 0 or target.direction is Direction.at_most
+    gap = actual - expected if actual is not None and owed else None
     grows = target.direction in (Direction.at_least, Direction.approximately)
-    remaining = (max(figure - actual, ZERO) if actual is not None else figure) if grows else None
-    days_left = (due - as_of).days
+    remaining = (max(threshold - actual, ZERO) if actual is not None else threshold) if grows else None
     rate_needed = None
-    if remaining and days_left > 0 and target.kind is not Kind.milestone:
-        rate_needed = remaining / (Decimal(days_left) / DAYS_PER_MONTH)
+    if remaining and not closed and target.kind is not Kind.milestone:
+        rate_needed = _rate_needed(plan, schedule, threshold, figure, actual or ZERO, as_of, due)
     days_ahead = None
     # A due date is a step, not a pace: "days ahead" only means something on a linear or checkpoint schedule.
     if actual is not None and grows and figure > 0 and schedule.due is None:
         days_ahead = (_date_expecting(plan, schedule, actual / figure) - as_of).days
     since = (as_of - last_date).days if last_date else None
-    # Stale is about reports that are owed: not for a target already met, nor one with nothing expected yet.
-    stale = since is not None and since > settings.stale_after_days and status not in (Status.achieved, Status.not_due)
-    threshold = band[0] if band is not None and target.direction is Direction.approximately else figure
-    forecast, forecast_date = _forecast(plan, schedule, target, threshold, trend, as_of, due)
+    stale = _stale(plan, target, status, fraction, closed, last_date, as_of, due)
     stage = expected_stage = None
     if target.kind is Kind.milestone:
         stages = target.stage_list
@@ -355,7 +380,151 @@ def target_status(
         lead=lead,
         support=support,
         trend=tuple(trend),
+        closed=closed,
     ), problem
+
+
+def _stale(
+    plan: Plan,
+    target: Target,
+    status: Status,
+    fraction: Decimal,
+    closed: bool,
+    last_date: dt.date | None,
+    as_of: dt.date,
+    due: dt.date,
+) -> bool:
+    """Stale is about reports that are owed: only where the schedule expects something and the figure
+    is not settled. A one-off reading (level, milestone) past its due date owes nothing more; a
+    cumulative total past it is stale when no report came near the close."""
+    days = plan.settings.stale_after_days
+    if status in SETTLED or status is Status.not_due or fraction == 0:
+        return False
+    if last_date is None:
+        return (min(as_of, due) - plan.period.start).days + 1 > days  # no report since the plan started
+    if closed:
+        return target.kind is Kind.cumulative and (due - last_date).days > days
+    return (as_of - last_date).days > days
+
+
+def _rate_needed(
+    plan: Plan,
+    schedule: Schedule,
+    threshold: Decimal,
+    figure: Decimal,
+    actual: Decimal,
+    as_of: dt.date,
+    due: dt.date,
+) -> Decimal | None:
+    """Per month, to reach the next checkpoint (checkpoint schedules) or the figure by its due date."""
+    goal, by = threshold, due
+    if schedule.checkpoints and figure:
+        start = schedule.start or plan.period.start
+        for cp in schedule.checkpoints:
+            if cp.by > as_of and cp.by >= start and cp.by < due and figure * cp.percent / 100 > actual:
+                goal, by = figure * cp.percent / 100, cp.by
+                break
+    days_left = (by - as_of).days
+    if days_left <= 0 or goal <= actual:
+        return None
+    return (goal - actual) / (Decimal(days_left) / DAYS_PER_MONTH)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What decides one target's verdict, and the rules that decide it (the module docstring's table)."""
+
+    target: Target
+    figure: Decimal
+    threshold: Decimal  # what counts as met: the figure, or the band's low end for "about N"
+    band: tuple[Decimal, Decimal] | None
+    actual: Decimal | None
+    expected: Decimal
+    fraction: Decimal
+    closed: bool  # the end of the due date has come: what is not met now is missed
+    forecast: Decimal | None
+    settings: Settings
+
+    def classify(self) -> tuple[Status, Reason]:
+        if self.actual is None:
+            return Status.no_data, Reason.no_data  # never reported is not missed
+        if self.target.direction is Direction.at_most:
+            return self._ceiling(self.actual)
+        if self.target.direction is Direction.stable:
+            return self._stable(self.actual)
+        return self._growing(self.actual)
+
+    def _growing(self, actual: Decimal) -> tuple[Status, Reason]:
+        """at_least, approximately and milestones: more is better, up to the band's top."""
+        target, band = self.target, self.band
+        if band is not None and actual > band[1]:
+            # Over-fulfilment is not failure. A cumulative total cannot come back down: settled now.
+            if self.closed or target.kind is Kind.cumulative:
+                return Status.exceeded, Reason.above_band
+            return Status.at_risk, Reason.above_band
+        if actual >= self.threshold:
+            reason = Reason.in_band if band is not None else Reason.met
+            if target.kind is Kind.level and not self.closed and not target.once:
+                return Status.on_track, Reason.met_early  # a reading can still fall before the due date
+            return Status.achieved, reason
+        if self.closed:
+            return self._missed(actual)
+        if self.fraction == 0:
+            return self._projected()
+        if self.expected == 0:
+            return Status.on_track, Reason.on_pace
+        status = _pace(actual / self.expected, self.settings)
+        return status, (Reason.on_pace if status is Status.on_track else Reason.behind_pace)
+
+    def _missed(self, actual: Decimal) -> tuple[Status, Reason]:
+        near = self.target.kind is not Kind.milestone and self.figure > 0
+        if near and actual / self.figure >= self.settings.nearly_met_at:
+            return Status.nearly_met, Reason.nearly_met
+        return Status.overdue, Reason.past_due
+
+    def _projected(self) -> tuple[Status, Reason]:
+        """Nothing is expected yet: a forecast that falls short of the figure is a warning all the same."""
+        if self.forecast is None or self.threshold <= 0:
+            return Status.not_due, Reason.not_due
+        ratio = self.forecast / self.threshold
+        if ratio < self.settings.forecast_lagging_below:
+            return Status.lagging, Reason.forecast_short
+        if ratio < self.settings.at_risk_below:
+            return Status.at_risk, Reason.forecast_short
+        return Status.not_due, Reason.not_due
+
+    def _stable(self, actual: Decimal) -> tuple[Status, Reason]:
+        band = self.band
+        assert band is not None  # stable targets have a figure (checked by validate)
+        inside = band[0] <= actual <= band[1]
+        if self.closed:
+            if inside:
+                return Status.achieved, Reason.in_band
+            if actual > band[1]:
+                return Status.exceeded, Reason.above_band
+            return self._missed(actual)
+        if self.fraction == 0:
+            return Status.not_due, Reason.not_due
+        if inside:
+            return Status.on_track, Reason.in_band
+        if actual > band[1]:
+            return Status.at_risk, Reason.above_band  # above a level to hold: never lagging
+        width = band[1] - band[0]
+        return (Status.at_risk if band[0] - actual <= width else Status.lagging), Reason.outside_band
+
+    def _ceiling(self, actual: Decimal) -> tuple[Status, Reason]:
+        if actual > self.figure:
+            return (Status.overdue if self.closed else Status.lagging), Reason.over_ceiling
+        if self.closed:
+            return Status.achieved, Reason.under_ceiling
+        if self.fraction == 0:
+            return Status.not_due, Reason.not_due
+        if self.target.kind is Kind.cumulative and self.expected > 0 and actual > 0:
+            # Spending ahead of the schedule heads for the ceiling: the same margins, mirrored.
+            status = _pace(self.expected / actual, self.settings)
+            if status is not Status.on_track:
+                return status, Reason.ahead_of_ceiling_pace
+        return Status.on_track, Reason.under_ceiling
 
 
 def _figure(target: Target) -> Decimal:
@@ -426,72 +595,6 @@ def _pace(ratio: Decimal, settings: Settings) -> Status:
     return Status.on_track
 
 
-def _classify(
-    target: Target,
-    figure: Decimal,
-    band: tuple[Decimal, Decimal] | None,
-    actual: Decimal | None,
-    expected: Decimal,
-    fraction: Decimal,
-    closed: bool,  # the end of the due date has come: what is not met now is missed
-    settings: Settings,
-) -> tuple[Status, Reason]:
-    direction = target.direction
-    if direction is Direction.at_most:
-        return _classify_ceiling(target, figure, actual, expected, fraction, closed, settings)
-    inside = actual is not None and band is not None and band[0] <= actual <= band[1]
-    if actual is not None:
-        if direction is Direction.at_least and actual >= figure:
-            return Status.achieved, Reason.met
-        if direction is Direction.approximately and inside:
-            return Status.achieved, Reason.in_band
-        if direction is Direction.stable and inside and closed:
-            return Status.achieved, Reason.in_band
-    if fraction == 0:
-        return Status.not_due, Reason.not_due
-    if closed:
-        return Status.overdue, (Reason.no_data if actual is None else Reason.past_due)
-    if actual is None:
-        return Status.no_data, Reason.no_data
-    if direction is Direction.stable and band is not None:
-        if inside:
-            return Status.on_track, Reason.in_band
-        width = band[1] - band[0]
-        off = band[0] - actual if actual < band[0] else actual - band[1]
-        return (Status.at_risk if off <= width else Status.lagging), Reason.outside_band
-    if band is not None and actual > band[1]:
-        return Status.at_risk, Reason.above_band  # well above "about N" is off target too
-    if expected == 0:
-        return Status.on_track, Reason.on_pace
-    status = _pace(actual / expected, settings)
-    return status, (Reason.on_pace if status is Status.on_track else Reason.behind_pace)
-
-
-def _classify_ceiling(
-    target: Target,
-    figure: Decimal,
-    actual: Decimal | None,
-    expected: Decimal,
-    fraction: Decimal,
-    closed: bool,
-    settings: Settings,
-) -> tuple[Status, Reason]:
-    if actual is not None and actual > figure:
-        return (Status.overdue if closed else Status.lagging), Reason.over_ceiling
-    if actual is not None and closed:
-        return Status.achieved, Reason.under_ceiling
-    if fraction == 0:
-        return Status.not_due, Reason.not_due
-    if actual is None:
-        return (Status.overdue if closed else Status.no_data), Reason.no_data
-    if target.kind is Kind.cumulative and expected > 0:
-        # Spending ahead of the schedule heads for the ceiling: the same margins, mirrored.
-        status = _pace(expected / actual, settings) if actual > 0 else Status.on_track
-        if status is not Status.on_track:
-            return status, Reason.ahead_of_ceiling_pace
-    return Status.on_track, Reason.under_ceiling
-
-
 def _date_expecting(plan: Plan, schedule: Schedule, share: Decimal) -> dt.date:
     """The first date by which the schedule expects ``share`` of the figure (binary search)."""
     lo, hi = plan.period.start, plan.period.end
@@ -537,9 +640,11 @@ def _forecast(
         return last.value, met
     elapsed = (as_of - origin).days
     if elapsed <= 0:
-        return last.value, met
+        return None, met  # the schedule has not begun: no pace to project
     per_day = (last.value - base) / Decimal(elapsed)
     forecast = last.value + per_day * Decimal(max((due - as_of).days, 0))
+    if forecast < 0 and not target.allow_negative:
+        forecast = ZERO  # a falling trend ends at nothing, not below it
     if met is not None or not dated:
         return forecast, met
     if per_day <= 0:
@@ -551,13 +656,26 @@ def _forecast(
 
 
 def completion(row: TargetStatus) -> Decimal:
+    """One target's share done, 0..1 (the README's completion formula).
+
+    Nothing reported: 0. Met or exceeded: 1. A ceiling (at_most): 1 once kept at its due date, else 0.
+    Keep stable: 1 while inside the band, else the reading over the figure. Otherwise actual over
+    the figure, capped at 1 (an unmet target stays below 1: rounding must not show it as 100%).
+    """
     if row.progress is None:
         return ZERO
+    if row.status in SETTLED:
+        return ONE
     if row.target.direction is Direction.at_most:
-        return ONE if row.status is Status.achieved else ZERO
+        return ZERO
     if row.target.direction is Direction.stable:
-        return ONE if row.status in (Status.achieved, Status.on_track) else min(max(row.progress, ZERO), ONE)
+        return ONE if row.status is Status.on_track else min(max(row.progress, ZERO), ONE)
     return min(max(row.progress, ZERO), ONE)
+
+
+def counts_in_rollup(row: TargetStatus) -> bool:
+    """A part of a total (``part_of``) is shown and judged, but its total already weighs its figure."""
+    return getattr(row.target, "part_of", None) is None
 
 
 def rollups(plan: Plan, rows: list[TargetStatus]) -> tuple[list[Rollup], list[Rollup], Rollup]:
@@ -576,7 +694,7 @@ def rollups(plan: Plan, rows: list[TargetStatus]) -> tuple[list[Rollup], list[Ro
             if not task_rows:
                 continue
             section_rows += task_rows
-            done = _weighted([(r.target.weight, completion(r)) for r in task_rows])
+            done = _weighted([(r.target.weight, completion(r)) for r in task_rows if counts_in_rollup(r)])
             task_rollups.append(Rollup(str(task.number), task.title, _counts(task_rows), done, len(task_rows)))
             task_parts.append((task.weight, done))
         if not section_rows:
@@ -598,7 +716,7 @@ def owner_rollups(rows: list[TargetStatus]) -> list[Rollup]:
             by_unit.setdefault(unit, []).append(row)
     out = []
     for unit, unit_rows in by_unit.items():
-        done = _weighted([(r.target.weight, completion(r)) for r in unit_rows])
+        done = _weighted([(r.target.weight, completion(r)) for r in unit_rows if counts_in_rollup(r)])
         out.append(Rollup(unit, unit, _counts(unit_rows), done, len(unit_rows)))
     return out
 

@@ -64,8 +64,9 @@ _BLOCK = 1 << 19
 _TEXT = r'[^"\\\x00-\x1f]'
 _ENTRY = re.compile(
     r'^\{"id": "(' + _TEXT + r'+)", "target": "(' + _TEXT + r'+)", "value": "(' + _TEXT + r'+)"'
-    r'(?:, "unit": "(' + _TEXT + r'*)")?, "date": "(\d\d\d\d-\d\d-\d\d)"'
-    r'(?:, "note": "' + _TEXT + r'*")?(?:, "source": "' + _TEXT + r'*")?(?:, "recorded": "' + _TEXT + r'*")?'
+    r'(?:, "unit": "(' + _TEXT + r'*)")?, "date": "([0-9]{4}-[0-9]{2}-[0-9]{2})"'
+    r'(?:, "note": "' + _TEXT + r'*")?(?:, "source": "' + _TEXT + r'*")?(?:, "forced": "' + _TEXT + r'*")?'
+    r'(?:, "recorded": "' + _TEXT + r'*")?'
     r'(?:, "batch": "(' + _TEXT + r'+)")?\}$',
     re.MULTILINE,
 )
@@ -89,12 +90,17 @@ class Scanned:
 
 
 def scan(path: Path | str, known_by: dt.date | None = None, cache: bool = True) -> Scanned:
-    """The log's tally as ``status`` needs it; amendments known by ``known_by`` applied (all if None).
+    """The log's tally as ``status`` needs it, as known on ``known_by`` (everything recorded if None).
 
     With ``cache``, the tally of a log without amendments is kept (see :func:`_cache_file`) and the
     next scan reads only what was appended since.
     """
     path = Path(path)
+    if known_by is not None:
+        # The log as it was known on a past day (entries recorded and amendments dated by then) is
+        # an occasional question: the exact reader answers it, and the cache is for the present.
+        read = read_log(path, known_by)
+        return Scanned(fold(read.entries), read.problems, len(read.entries), exact=True)
     try:
         with locked(path, fcntl.LOCK_SH, create=False) as fd, os.fdopen(fd, "rb", closefd=False) as fh:
             stat = os.fstat(fd)

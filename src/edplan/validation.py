@@ -9,6 +9,7 @@ from pathlib import Path
 from edplan.entries import Checker, check_logged
 from edplan.errors import Problem, UsageError, msg
 from edplan.model import Plan
+from edplan.plandoc import check_document
 from edplan.planfile import load_plan
 from edplan.progress import LOG_SUFFIX, log_path_for, read_log
 
@@ -52,6 +53,12 @@ def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Ch
     plan = loaded.plan
     if plan_wanted or plan is None:
         checked = Checked(str(plan_path), "plan", list(loaded.problems))
+        # The plan's quotes against the document it names: validate only (status must not read it).
+        document_problems = check_document(plan_path, loaded)
+        if document_problems:
+            checked.problems = sorted(
+                [*checked.problems, *document_problems], key=lambda p: (p.line or 0, p.column or 0)
+            )
         if plan is not None:
             checked.counts = {
                 "sections": len(plan.sections),

@@ -84,6 +84,13 @@ def year_text(text: str, new_year: int, source: Path, output: Path) -> tuple[str
     if str(old_year) in str(tree["title"]):
         tree["title"] = str(tree["title"]).replace(str(old_year), str(new_year))
     moved = move_dates(tree, years)
+    document = tree.get("source")
+    if isinstance(document, str) and not os.path.isabs(document):
+        # The plan's document is named relative to the plan's folder: a plan written elsewhere must
+        # still name the same file (validate checks the quotes against it).
+        old_folder, new_folder = source.parent.resolve(), output.parent.resolve()
+        if old_folder != new_folder:
+            tree["source"] = Path(os.path.relpath(old_folder / document, new_folder)).as_posix()
     out = dump_roundtrip(yaml, tree)
     # A plan started by init is started again: its old note gives way to the new one.
     out = OLD_NOTE.sub("", out, count=1)
@@ -183,6 +190,8 @@ _FIELDS = (
     "tolerance",
     "baseline",
     "growth",
+    "part_of",
+    "parts_complete",
     "allow_negative",
     "schedule",
     "weight",

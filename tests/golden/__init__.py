@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -37,7 +38,9 @@ def write_scenario(log: Path) -> Path:
         entry = {"id": f"s{i:02d}", "target": target, "value": value}
         if unit:
             entry["unit"] = unit
-        entry.update(date=date, source=source, note=note, recorded="2006-07-01T09:00:00+00:00")
+        # reported the morning after the day the figure describes, as a department would
+        recorded = dt.date.fromisoformat(date) + dt.timedelta(days=1)
+        entry.update(date=date, source=source, note=note, recorded=f"{recorded.isoformat()}T09:00:00+00:00")
         lines.append(json.dumps({k: v for k, v in entry.items() if v}, ensure_ascii=False) + "\n")
     log.write_text("".join(lines), encoding="utf-8")
     return log

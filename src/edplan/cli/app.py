@@ -297,6 +297,12 @@ class State:
 
 state = State()
 
+# --known-on is the second date of every report: what was known, beside what the figures describe.
+KNOWN_ON_HELP = (
+    "Replay the log as it was known at the end of this day: entries recorded and corrections dated by then "
+    "(default: everything recorded)."
+)
+
 
 def _version(value: bool) -> None:
     if value:

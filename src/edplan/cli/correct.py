@@ -10,7 +10,7 @@ from edplan.cli.app import command, state
 from edplan.cli.record import shown_value
 
 _REASON_HELP = "Why (kept in the log beside the entry, shown by edplan show)."
-_DATE_HELP = "Day this became known, YYYY-MM-DD (default: today); status --as-of earlier ignores it."
+_DATE_HELP = "Day this became known, YYYY-MM-DD (default: today; may be back-dated); --known-on earlier ignores it."
 _ID_HELP = "Id of this correction; a retry with the same id adds nothing."
 
 
@@ -24,6 +24,14 @@ def correct(
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help=_DATE_HELP)] = None,
     correction_id: Annotated[str | None, typer.Option("--id", help=_ID_HELP)] = None,
+    force: Annotated[
+        str | None,
+        typer.Option(
+            "--force",
+            metavar="REASON",
+            help="Correct to a figure the plausibility check refuses (e.g. 20× the goal); REASON is kept in the log.",
+        ),
+    ] = None,
 ) -> None:
     """Correct a recorded figure. The entry's line stays; a correction line with the reason is appended."""
     import datetime as dt
@@ -42,6 +50,7 @@ def correct(
         correction_id,
         dt.date.today(),
         dt.datetime.now(dt.UTC),
+        force,
     )
     a, lang = done.amendment, state.language
     if not done.added:

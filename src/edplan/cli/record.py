@@ -23,13 +23,25 @@ def record(
     ] = None,
     value: Annotated[
         str | None,
-        typer.Argument(metavar="VALUE", help="Figure achieved (78000, 78,000 or 7.8万) or a milestone stage."),
+        typer.Argument(
+            metavar="VALUE",
+            help="Figure achieved, in the target's unit (7.8 for 7.8万人), with a magnitude (7.8万) or as a "
+            "count (78,000); or a milestone stage.",
+        ),
     ] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Date the figure refers to, YYYY-MM-DD (default: today).")
     ] = None,
     unit: Annotated[
         str | None, typer.Option("--unit", help="Unit of VALUE if not the target's, e.g. 人 for a 万人 target.")
+    ] = None,
+    force: Annotated[
+        str | None,
+        typer.Option(
+            "--force",
+            metavar="REASON",
+            help="Record a figure the plausibility check refuses (e.g. 20× the goal); REASON is kept in the log.",
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A remark kept with the entry.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Who reported it (department, document).")] = None,
@@ -76,7 +88,7 @@ def record(
         try:
             with _progress_bar(size) as tick:
                 done = import_entries(
-                    state.plan, state.log_path, stream, name, today, now, dry_run=dry_run, progress=tick
+                    state.plan, state.log_path, stream, name, today, now, dry_run=dry_run, progress=tick, force=force
                 )
         finally:
             if stream is not sys.stdin.buffer:
@@ -98,7 +110,12 @@ def record(
     from edplan.recording import record_one
 
     one = record_one(
-        state.plan, state.log_path, Draft(target, value, date, unit, note, source, entry_id), today, now, dry_run
+        state.plan,
+        state.log_path,
+        Draft(target, value, date, unit, note, source, entry_id, force),
+        today,
+        now,
+        dry_run,
     )
     e = one.entry
     shown = shown_value(e.value, one.unit)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, console, print_warnings, state
+from edplan.cli.app import KNOWN_ON_HELP, command, console, print_warnings, state
 from edplan.errors import Problem, UsageError, msg
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -19,7 +19,11 @@ SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "ma
 def report(
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Report as things stood on this date (default: today, at most the plan's end)."),
+        typer.Option("--as-of", help="Report the figures up to this date (default: today, at most the plan's end)."),
+    ] = None,
+    known_on: Annotated[
+        str | None,
+        typer.Option("--known-on", help=KNOWN_ON_HELP),
     ] = None,
     since: Annotated[
         str | None,
@@ -42,7 +46,12 @@ def report(
             hint = msg("use .html or .md (SVG export squeezes Chinese characters to half width)")
             raise UsageError(Problem(msg("--output: cannot write '{suffix}' files", suffix=output.suffix), hint=hint))
     meeting = build_meeting(
-        state.plan, state.log_path, parse_as_of(as_of), parse_as_of(since, "--since"), dt.date.today()
+        state.plan,
+        state.log_path,
+        parse_as_of(as_of),
+        parse_as_of(since, "--since"),
+        dt.date.today(),
+        parse_as_of(known_on, "--known-on"),
     )
     lang = state.language
     from edplan.render import meeting as render

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, complete_target_id, console, print_warnings, state
+from edplan.cli.app import KNOWN_ON_HELP, command, complete_target_id, console, print_warnings, state
 
 
 class ShowFormat(StrEnum):
@@ -20,7 +20,11 @@ def show(
     target: Annotated[str, typer.Argument(help="Target id, e.g. t03-rural-fund.", autocompletion=complete_target_id)],
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="As it stood on this date (default: today, at most the plan's end)."),
+        typer.Option("--as-of", help="Figures up to this date (default: today, at most the plan's end)."),
+    ] = None,
+    known_on: Annotated[
+        str | None,
+        typer.Option("--known-on", help=KNOWN_ON_HELP),
     ] = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.table,
 ) -> None:
@@ -29,7 +33,8 @@ def show(
 
     from edplan.reporting import build_show, parse_as_of
 
-    result = build_show(state.plan, state.log_path, target, parse_as_of(as_of), dt.date.today())
+    when, known = parse_as_of(as_of), parse_as_of(known_on, "--known-on")
+    result = build_show(state.plan, state.log_path, target, when, dt.date.today(), known)
     lang = state.language
     print_warnings(result.warnings, lang)
     if fmt is ShowFormat.json:

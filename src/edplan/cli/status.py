@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, console, print_warnings, state
+from edplan.cli.app import KNOWN_ON_HELP, command, console, print_warnings, state
 from edplan.errors import EXIT_PROBLEMS
 
 
@@ -30,7 +30,11 @@ class By(StrEnum):
 def status(
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Status as it stood on this date (default: today, at most the plan's end)."),
+        typer.Option("--as-of", help="Status of the figures up to this date (default: today, at most the plan's end)."),
+    ] = None,
+    known_on: Annotated[
+        str | None,
+        typer.Option("--known-on", help=KNOWN_ON_HELP),
     ] = None,
     section: Annotated[int | None, typer.Option("--section", help="Only this section (1 = 一).")] = None,
     task: Annotated[int | None, typer.Option("--task", help="Only this task (its number in the document).")] = None,
@@ -66,7 +70,8 @@ def status(
     from edplan.reporting import StatusOptions, build_status, parse_as_of
 
     options = StatusOptions(section, task, status_filter, owner, grep, sort, fail_on)
-    result = build_status(state.plan, state.log_path, parse_as_of(as_of), dt.date.today(), options)
+    when, known = parse_as_of(as_of), parse_as_of(known_on, "--known-on")
+    result = build_status(state.plan, state.log_path, when, dt.date.today(), options, known)
     report = result.report
     lang = state.language
     kind = by.value if by is not None else None
@@ -92,7 +97,7 @@ def status(
         if kind == "owner":
             out.print(table.owner_view(report, lang, out.width))
         elif kind is not None:
-            out.print(table.rollup_view(report, kind, lang))
+            out.print(table.rollup_view(report, kind, lang, out.width))
         else:
             out.print(table.status_view(report, lang, out.width))
     if result.failing:

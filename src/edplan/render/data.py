@@ -1,20 +1,26 @@
 """Report → plain data (the ``--format json`` contract) and the display strings every format shares.
 
 Numbers stay numbers here; the text renderers call :func:`fmt` so that a figure reads the same in
-the Rich table, Markdown, CSV and the JSON ``why``.
+the Rich table, Markdown, CSV and the JSON ``why``. Rounding never crosses a verdict: an unmet
+target never shows 100% (:func:`pct`), and an actual is shown with as many decimals as it takes to
+see on which side of its goal or band it falls (:func:`places_for`). People and other counted
+things are whole numbers; gaps of a percentage are percentage points.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from edplan.render.words import stage_word, word
 from edplan.status import STATUS_ORDER, Report, Rollup, Status, TargetStatus
+from edplan.units import UnitError, parse_unit
 
 CN_NUMERALS = "一二三四五六七八九十"
 
-_PLACES = Decimal("0.0001")
+# JSON numbers: exact for what was recorded; computed figures (expected, forecast, rates) to 6 places.
+_PLACES = Decimal("0.000001")
+_MOST_PLACES = 6
 
 
 def numeral(n: int) -> str:
@@ -29,14 +35,17 @@ def numeral(n: int) -> str:
     return str(n)
 
 
-def number(value: Decimal | None) -> int | float | None:
-    """A JSON number: integers stay integers, fractions keep four places at most."""
+def number(value: Decimal | None) -> int | float | str | None:
+    """A JSON number that loses nothing: integers stay integers; a fraction (at most 6 places) becomes
+    a float only when the float prints as the same decimal, else its exact text."""
     if value is None:
         return None
-    rounded = value.quantize(_PLACES, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(_PLACES, rounding=ROUND_HALF_EVEN)
     if rounded == rounded.to_integral_value():
         return int(rounded)
-    return float(rounded.normalize())
+    text = f"{rounded.normalize():f}"
+    as_float = float(text)
+    return as_float if repr(as_float) == text else text
 
 
 def fmt(value: Decimal | None, places: int = 2, group: bool = True) -> str:
@@ -52,13 +61,56 @@ def fmt(value: Decimal | None, places: int = 2, group: bool = True) -> str:
 
 
 def pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{fmt(value * 100, 0)}%"
-
-
-def with_unit(value: Decimal | None, unit: str | None, group: bool = True) -> str:
+    """A share as a whole percentage, except where rounding would cross a line: an unmet 99.96% is
+    '99.9%' (never '100%'), a started 0.3% is '0.3%' (never '0%')."""
     if value is None:
         return "—"
-    return f"{fmt(value, group=group)}{unit or ''}"
+    share = value * 100
+    for places in range(0, 3):
+        shown = share.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if (shown == 100) == (share == 100) and (shown == 0) == (share == 0):
+            return f"{fmt(shown, places)}%"
+    # still on a line at 2 places: cut towards zero, which never reaches 100 from below
+    return f"{fmt(share.quantize(Decimal('0.01'), rounding=ROUND_DOWN), 2)}%"
+
+
+def with_unit(value: Decimal | None, unit: str | None, group: bool = True, places: int | None = None) -> str:
+    if value is None:
+        return "—"
+    if places is None:
+        places = 0 if whole_unit(unit) else 2
+    return f"{fmt(value, places, group=group)}{unit or ''}"
+
+
+def whole_unit(unit: str | None) -> bool:
+    """Counted things without a magnitude (人, 所, 人次): shown as whole numbers. Money and shares are not."""
+    if not unit:
+        return False
+    try:
+        parsed = parse_unit(unit)
+    except (UnitError, ValueError):
+        return False
+    return parsed.scale == 1 and parsed.base not in ("元", "%")
+
+
+def apart(value: Decimal, edges: list[Decimal], places: int) -> int:
+    """The fewest decimals from ``places`` on at which ``value`` still falls on the same side of each edge
+    as it does exactly (74,099 against a band from 74,100 is not shown as 74,100)."""
+    for p in range(places, _MOST_PLACES + 1):
+        q = Decimal(1).scaleb(-p)
+        shown = value.quantize(q, rounding=ROUND_HALF_UP)
+        if all((shown > e.quantize(q, rounding=ROUND_HALF_UP)) - (shown < e.quantize(q, rounding=ROUND_HALF_UP))
+               == (value > e) - (value < e) for e in edges):
+            return p
+    return _MOST_PLACES
+
+
+def as_of_text(report: Report, lang: str) -> str:
+    """The report's date, and the second date when the log is replayed as known on an earlier day."""
+    day = report.as_of.isoformat()
+    if report.known_on is None:
+        return day
+    return day + word("title.known_on", lang, known_on=report.known_on.isoformat())
 
 
 def figure_text(row: TargetStatus, lang: str, group: bool = True) -> str:
@@ -75,13 +127,36 @@ def stage_text(stage: str | None, lang: str) -> str:
 
 
 def places_for(row: TargetStatus) -> int:
-    """Decimals worth showing beside a goal: one more than the goal has when it is small, at most 2."""
+    """Decimals worth showing beside a goal: none for counted things (people are whole numbers), else
+    one more than the goal has when it is small, at most 2."""
     value = row.target.value
-    if value is None:
+    if value is None or whole_unit(row.target.unit):
         return 0
     exponent = value.normalize().as_tuple().exponent
     written = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return min(written + (1 if value < 100 else 0), 2)
+
+
+def actual_places(row: TargetStatus) -> int:
+    """Decimals for the actual figure: enough to see which side of the goal and of the band it is on."""
+    base = places_for(row)
+    if row.actual is None or row.target.value is None:
+        return base
+    edges = [row.target.value, *(row.band or ())]
+    return apart(row.actual, edges, base)
+
+
+def band_text(row: TargetStatus, lang: str) -> tuple[str, str]:
+    """The band's ends, with as many decimals as the actual needs beside them."""
+    assert row.band is not None
+    # A band's ends are thresholds: shown exactly (7.41, 237.5), or as far as the actual needs.
+    places = max(actual_places(row), *(min(_written(e), _MOST_PLACES) for e in row.band))
+    return fmt(row.band[0], places), with_unit(row.band[1], row.target.unit, places=places)
+
+
+def _written(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def actual_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
@@ -89,8 +164,8 @@ def actual_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
     if row.target.kind.value == "milestone":
         return stage_text(row.stage, lang)
     if not unit:
-        return fmt(row.actual, places_for(row))
-    return with_unit(row.actual, row.target.unit)
+        return fmt(row.actual, actual_places(row))
+    return with_unit(row.actual, row.target.unit, places=actual_places(row))
 
 
 def expected_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
@@ -98,7 +173,7 @@ def expected_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
         return stage_text(row.expected_stage, lang)
     if not unit:
         return fmt(row.expected, places_for(row))
-    return with_unit(row.expected, row.target.unit)
+    return with_unit(row.expected, row.target.unit, places=places_for(row))
 
 
 def status_text(row: TargetStatus, lang: str, sep: str = " · ") -> str:
@@ -108,8 +183,12 @@ def status_text(row: TargetStatus, lang: str, sep: str = " · ") -> str:
     return text
 
 
-def signed(value: Decimal, unit: str | None) -> str:
-    return ("+" if value >= 0 else "") + with_unit(value, unit)
+def signed(value: Decimal, unit: str | None, lang: str = "en", places: int | None = None) -> str:
+    """A difference: percentage points where the figure is a percentage (98% − 96% is 2 pp, not 2%)."""
+    sign = "+" if value >= 0 else ""
+    if unit == "%":
+        return sign + fmt(value, 2 if places is None else places) + word("unit.pp", lang)
+    return sign + with_unit(value, unit, places=places)
 
 
 def why(row: TargetStatus, lang: str) -> str:
@@ -124,35 +203,53 @@ def why(row: TargetStatus, lang: str) -> str:
     def say(key: str, **fields: object) -> None:
         parts.append(word(key, lang, **fields))
 
-    if status == "not_due":
+    # Nothing is expected yet (before a due date, or a schedule's start): say so, not "expected 0".
+    nothing_yet = not row.closed and row.expected == 0 and t.direction.value != "at_most"
+    if nothing_yet and status != "no_data":
         say("why.not_due", due=row.due.isoformat())
-    elif status == "overdue":
+    elif row.closed and status in ("overdue", "nearly_met", "exceeded"):
         say("why.past_due", due=row.due.isoformat())
+    band_said = False
     if row.band is not None and t.direction.value == "stable":
-        say("why.band", low=fmt(row.band[0]), high=with_unit(row.band[1], unit))
+        low, high = band_text(row, lang)
+        say("why.band", low=low, high=high)
+        band_said = True
     elif t.direction.value == "at_most":
         say("why.ceiling", value=with_unit(t.value, unit))
-    elif status != "not_due":
+    elif status != "no_data" and not nothing_yet:
         say("why.expected", value=expected_text(row, lang))
     if row.actual is None:
         say("why.nothing")
+        if row.stale:
+            say("why.never")
     else:
         say("why.actual", value=actual_text(row, lang))
         if reason == "above_band" and row.band is not None:
             say("why.above_band")
-            say("why.band", low=fmt(row.band[0]), high=with_unit(row.band[1], unit))
+            if not band_said:
+                low, high = band_text(row, lang)
+                say("why.band", low=low, high=high)
+        if reason == "met_early":
+            say("why.met_early", due=row.due.isoformat())
+        if reason == "nearly_met":
+            say("why.nearly_met", pct=pct(row.progress))
+        if reason == "forecast_short" and row.forecast is not None:
+            goal = with_unit(row.band[0] if row.band and t.direction.value == "approximately" else t.value, unit)
+            say("why.forecast_short", value=with_unit(row.forecast, unit), due=row.due.isoformat(), goal=goal)
         if reason == "over_ceiling" and t.value is not None:
             say("why.over_ceiling", value=with_unit(row.actual - t.value, unit))
         if reason == "ahead_of_ceiling_pace":
             say("why.ceiling_pace")
+        quiet = ("in_band", "met", "met_early", "above_band", "forecast_short")
         show_gap = not milestone and status != "not_due" and t.direction.value != "at_most"
-        if row.gap is not None and show_gap and reason not in ("in_band", "met"):
-            say("why.gap", value=signed(row.gap, unit))
-    if status not in ("achieved", "not_due") and not milestone and row.remaining:
+        if row.gap is not None and show_gap and reason not in quiet:
+            say("why.gap", value=signed(row.gap, unit, lang))
+    if status not in ("achieved", "exceeded", "not_due") and not milestone and row.remaining:
         say("why.to_go", value=with_unit(row.remaining, unit))
         if row.rate_needed is not None:
-            say("why.rate", rate=with_unit(row.rate_needed, unit), due=row.due.isoformat())
-    if row.days_ahead is not None and status not in ("achieved", "not_due", "overdue"):
+            rate = with_unit(row.rate_needed, unit, places=max(places_for(row), 1))
+            say("why.rate", rate=rate, due=row.due.isoformat())
+    if row.days_ahead is not None and status not in ("achieved", "exceeded", "not_due", "overdue", "nearly_met"):
         d = row.days_ahead
         say("why.ahead" if d >= 0 else "why.behind", n=abs(d))
     if row.days_since_update is not None:

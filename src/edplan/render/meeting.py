@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from edplan.render.data import (
+    as_of_text,
     forecast_cell,
     met_by_cell,
     numeral,
@@ -70,7 +71,7 @@ def _more(n: int, lang: str) -> Text:
 def meeting_view(meeting: Meeting, lang: str) -> RenderableType:
     report = meeting.report
     parts: list[RenderableType] = [
-        Text(word("report.title", lang, title=report.plan.title, as_of=report.as_of.isoformat()), style="bold"),
+        Text(word("report.title", lang, title=report.plan.title, as_of=as_of_text(report, lang)), style="bold"),
         summary_line(report, lang),
         Text(""),
         Text(word("report.sections", lang), style="bold"),
@@ -161,7 +162,7 @@ def meeting_html(meeting: Meeting, lang: str) -> str:
     )
     console.print(meeting_view(meeting, lang))
     code = _full_width(console.export_html(inline_styles=True, code_format="{code}"))
-    title = word("report.title", lang, title=meeting.report.plan.title, as_of=meeting.report.as_of.isoformat())
+    title = word("report.title", lang, title=meeting.report.plan.title, as_of=as_of_text(meeting.report, lang))
     page = _HTML.replace("{title}", html.escape(title)).replace("{fonts}", HTML_FONTS)
     return page.replace("{lang}", "zh-CN" if lang == "zh" else "en").replace("{code}", code)
 
@@ -205,7 +206,7 @@ def meeting_markdown(meeting: Meeting, lang: str) -> str:
     from edplan.render.text import summary_text, tabulate_text
 
     report = meeting.report
-    out = [f"# {word('report.title', lang, title=report.plan.title, as_of=report.as_of.isoformat())}", ""]
+    out = [f"# {word('report.title', lang, title=report.plan.title, as_of=as_of_text(report, lang))}", ""]
     out += [line + "  " for line in summary_text(report, lang).splitlines()]
     out += ["", f"## {word('report.sections', lang)}", ""]
     rows = [

@@ -17,12 +17,14 @@ from rich.table import Table
 from rich.text import Text
 
 from edplan.render.data import (
+    as_of_text,
     expected_text,
     figure_text,
     fmt,
     forecast_text,
     number,
     numeral,
+    places_for,
     stage_text,
     status_text,
     target_data,
@@ -55,6 +57,52 @@ def units_text(row: TargetStatus, lang: str) -> str | None:
     if not row.lead and not row.support:
         return None
     return word("units.text", lang, lead=row.lead or "—", support=", ".join(row.support) or "—")
+
+
+def relation_rows(result: ShowResult, lang: str) -> list[tuple[str, str]]:
+    """How the figure relates to others: growth over last year, the parts of a total, the total of a part.
+
+    A baseline the document does not give is derived from the growth rate and marked so (≈, derived),
+    rounded as the goal is: an analyst must not mistake it for a reported figure.
+    """
+    t = result.row.target
+    plan = result.report.plan
+    rows: list[tuple[str, str]] = []
+    last = t.last_year()
+    if t.growth is not None and last is not None:
+        baseline, derived = last
+        places = places_for(result.row) if derived else 2
+        key = "show.growth_derived" if derived else "show.growth_given"
+        base = f"{fmt(baseline, places)}{t.unit or ''}"
+        rows.append((word("show.growth", lang), word(key, lang, growth=fmt(t.growth), baseline=base)))
+    elif t.baseline is not None:
+        rows.append((word("show.baseline", lang), with_unit(t.baseline, t.unit)))
+    parts = plan.parts_of(t.id)
+    if parts:
+        listed = " + ".join(f"{p.id} {with_unit(p.value, p.unit)}" for p in parts)
+        if not t.parts_complete:
+            listed = word("show.parts_some", lang, parts=listed)
+        rows.append((word("show.parts", lang), listed))
+    total = plan.find_target(t.part_of) if t.part_of else None
+    if total is not None:
+        whole = total[2]
+        text = word("show.part_of_text", lang, id=whole.id, value=with_unit(whole.value, whole.unit))
+        rows.append((word("show.part_of", lang), text))
+    return rows
+
+
+def relation_data(result: ShowResult) -> dict[str, Any]:
+    """The same relations for ``show --format json``: ids and exact figures, no words."""
+    t = result.row.target
+    last = t.last_year()
+    return {
+        "growth": number(t.growth),
+        "baseline": number(last[0]) if last else None,
+        "baseline_derived": last[1] if last else None,
+        "part_of": t.part_of,
+        "parts": [p.id for p in result.report.plan.parts_of(t.id)],
+        "parts_complete": t.parts_complete,
+    }
 
 
 def bar(value: Decimal, scale: Decimal) -> str:
@@ -98,17 +146,14 @@ def show_view(result: ShowResult, lang: str) -> RenderableType:
     units = units_text(row, lang)
     if units:
         facts.add_row(word("show.units", lang), units)
-    if t.baseline is not None:
-        base = with_unit(t.baseline, t.unit)
-        if t.growth is not None:
-            base = word("show.baseline_text", lang, baseline=base, growth=fmt(t.growth))
-        facts.add_row(word("show.baseline", lang), base)
+    for label, text in relation_rows(result, lang):
+        facts.add_row(label, text)
     if t.weight != 1:
         facts.add_row(word("show.weight", lang), fmt(t.weight))
     verdict = facts  # one grid, so both blocks share the label column
     verdict.add_row("", "")
     status = Text(status_text(row, lang), style=STYLES[row.status])
-    status.append("  " + word("show.as_of", lang, as_of=result.report.as_of.isoformat()), style="dim")
+    status.append("  " + word("show.as_of", lang, as_of=as_of_text(result.report, lang)), style="dim")
     verdict.add_row(word("show.status", lang), status)
     verdict.add_row(word("show.why", lang), why(row, lang))
     if not milestone:
@@ -117,7 +162,7 @@ def show_view(result: ShowResult, lang: str) -> RenderableType:
 
     parts += [Text(""), Text(word("show.entries", lang, n=len(result.stories)), style="bold")]
     if not result.stories:
-        parts.append(Text(word("show.no_entries", lang, as_of=result.report.as_of.isoformat()), style="dim"))
+        parts.append(Text(word("show.no_entries", lang, as_of=as_of_text(result.report, lang)), style="dim"))
     else:
         parts.append(_entries_table(result, lang))
         parts += [Text(""), Text(word("show.trend", lang), style="bold"), _trend(row, lang)]
@@ -145,12 +190,16 @@ def _entries_table(result: ShowResult, lang: str) -> Table:
         if total is not None:
             shown = stage_text(row.target.stage_list[int(total) - 1], lang) if milestone else fmt(total)
         notes = [e.note] if e.note else []
+        if e.forced:  # recorded despite the plausibility check: say why, beside the figure
+            notes.append(word("show.forced", lang, reason=e.forced))
         for a in story.amendments:
             if a.kind == "retraction":
                 notes.append(word("show.retracted", lang, date=a.date.isoformat(), reason=a.reason))
             else:
                 new = stage_text(a.value, lang) if milestone else with_unit(Decimal(a.value), a.unit)
                 notes.append(word("show.corrected", lang, new=new, date=a.date.isoformat(), reason=a.reason))
+                if a.forced:
+                    notes.append(word("show.forced", lang, reason=a.forced))
         style = "strike dim" if story.retracted else ""
         table.add_row(e.date.isoformat(), Text(value, style=style), shown, e.source, "\n".join(notes), e.id)
     return table
@@ -188,6 +237,7 @@ def show_data(result: ShowResult, lang: str) -> dict[str, Any]:
         "end": s.end.isoformat() if s.end else None,
         "checkpoints": [{"by": cp.by.isoformat(), "percent": number(cp.percent)} for cp in s.checkpoints or []],
     }
+    data["relations"] = relation_data(result)
     data["as_of"] = result.report.as_of.isoformat()
     data["entries_list"] = [
         {
@@ -198,8 +248,16 @@ def show_data(result: ShowResult, lang: str) -> dict[str, Any]:
             "source": st.entry.source,
             "note": st.entry.note,
             "recorded": st.entry.recorded,
+            "forced": st.entry.forced or None,  # the reason given with --force, if it was needed
             "amendments": [
-                {"kind": a.kind, "value": a.value, "unit": a.unit, "date": a.date.isoformat(), "reason": a.reason}
+                {
+                    "kind": a.kind,
+                    "value": a.value,
+                    "unit": a.unit,
+                    "date": a.date.isoformat(),
+                    "reason": a.reason,
+                    "forced": a.forced or None,
+                }
                 for a in st.amendments
             ],
         }

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from edplan.render.data import (
     actual_text,
+    as_of_text,
     expected_text,
     figure_text,
     numeral,
@@ -33,7 +34,9 @@ from edplan.status import STATUS_ORDER, Report, Status, TargetStatus
 
 STYLES: dict[Status, str] = {
     Status.achieved: "bold green",
+    Status.exceeded: "bold cyan",
     Status.on_track: "green",
+    Status.nearly_met: "yellow",
     Status.at_risk: "yellow",
     Status.lagging: "bold red",
     Status.overdue: "bold white on red",
@@ -145,25 +148,41 @@ def owner_view(report: Report, lang: str, width: int) -> RenderableType:
     return Group(*parts)
 
 
-def rollup_view(report: Report, kind: str, lang: str) -> RenderableType:
-    """Counts per status and weighted completion per section or task (``--by section|task``)."""
+TITLE_ROOM = 16  # narrower than this, a title goes on a line of its own under the figures
+
+
+def rollup_view(report: Report, kind: str, lang: str, width: int = 80) -> RenderableType:
+    """Counts per status and weighted completion per section or task (``--by section|task``).
+
+    The figures keep one line per row; the title takes the room they leave, and when that is too
+    little to read (a Chinese title folded a character a line), the titles are listed under the
+    table, each after its number, instead.
+    """
     rollups = rollups_for(report, kind)
     statuses = rollup_statuses(rollups)
     headers = rollup_headers(kind, statuses, lang)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+    has_title = kind != "owner"
+    cells = [rollup_cells(kind, rollup, statuses) for rollup in rollups]
+    figures = [i for i in range(len(headers)) if not (has_title and i == 1)]
+    needed = sum(max([cell_len(headers[i])] + [cell_len(c[i]) for c in cells]) + 1 for i in figures)
+    inline = not has_title or width - needed >= TITLE_ROOM
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=inline, padding=(0, 1, 0, 0))
     for i, head in enumerate(headers):
-        if i == 1 and kind != "owner":
-            table.add_column(head, ratio=1, overflow="fold", min_width=8)
+        if has_title and i == 1:
+            if inline:
+                table.add_column(head, ratio=1, overflow="fold", min_width=TITLE_ROOM)
         else:
             table.add_column(head, justify="left" if i == 0 else "right", no_wrap=True)
-    for rollup in rollups:
-        table.add_row(*rollup_cells(kind, rollup, statuses))
+    for row in cells:
+        table.add_row(*(Text(c) for i, c in enumerate(row) if inline or i != 1))
+    key: list[RenderableType] = [] if inline else [Text(f"{row[0]}  {row[1]}", overflow="fold") for row in cells]
     title = Text(word(f"by.{kind}", lang), style="bold")
-    return Group(_title(report, lang), Text(""), title, table, summary_line(report, lang))
+    formula = Text(word("by.formula", lang), style="dim")
+    return Group(_title(report, lang), Text(""), title, table, *key, summary_line(report, lang), formula)
 
 
 def _title(report: Report, lang: str) -> Text:
-    return Text(word("title.status", lang, title=report.plan.title, as_of=report.as_of.isoformat()), style="bold")
+    return Text(word("title.status", lang, title=report.plan.title, as_of=as_of_text(report, lang)), style="bold")
 
 
 def summary_line(report: Report, lang: str) -> Text:

@@ -12,6 +12,7 @@ import csv
 import io
 
 from edplan.render.data import (
+    as_of_text,
     pct,
     rollup_cells,
     rollup_headers,
@@ -43,7 +44,7 @@ def summary_text(report: Report, lang: str) -> str:
 
 def status_document(report: Report, fmt: str, lang: str, by: str | None = None) -> str:
     """The whole status in a text format: a title line, one table, the summary."""
-    title = word("title.status", lang, title=report.plan.title, as_of=report.as_of.isoformat())
+    title = word("title.status", lang, title=report.plan.title, as_of=as_of_text(report, lang))
     if fmt == "markdown" or fmt == "github":
         title = f"**{title}**"
     if not report.rows:
@@ -59,7 +60,8 @@ def status_document(report: Report, fmt: str, lang: str, by: str | None = None) 
         body = [target_cells(row, lang) for row in report.rows]
         right = {1, 4, 5, 6, 7}  # task number, goal, actual, expected, done
     table = tabulate_text(heads, body, fmt, right)
-    return f"{title}\n\n{table}\n\n{summary_text(report, lang)}\n"
+    formula = f"\n\n{word('by.formula', lang)}" if by in ("section", "task", "owner") else ""
+    return f"{title}\n\n{table}\n\n{summary_text(report, lang)}{formula}\n"
 
 
 def status_csv(report: Report, lang: str, by: str | None = None) -> str:

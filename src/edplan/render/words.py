@@ -22,7 +22,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "lagging": ("lagging", "滞后"),
     "overdue": ("overdue", "逾期"),
     "not_due": ("not due", "未到期"),
-    "no_data": ("no data", "无数据"),
+    "no_data": ("no report", "未报送"),
+    "exceeded": ("exceeded", "超额"),
+    "nearly_met": ("nearly met", "基本完成"),
     "stale": ("stale", "久未更新"),
     # kinds and directions
     "cumulative": ("cumulative", "累计"),
@@ -44,6 +46,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col.section": ("Section", "部分"),
     # sentences
     "title.status": ("{title} — status as of {as_of}", "{title} — 截至 {as_of} 的进度"),
+    "title.known_on": (" (as known on {known_on})", "（按 {known_on} 已知情况）"),
     "summary": ("{n} targets: {counts}", "共 {n} 项指标:{counts}"),
     "completion": ("weighted completion {pct}", "加权完成率 {pct}"),
     "warning": ("warning", "警告"),
@@ -83,6 +86,15 @@ _WORDS.update(
         "by.section": ("Completion by section", "各部分完成情况"),
         "by.task": ("Completion by task", "各项任务完成情况"),
         "by.owner": ("{unit}: lead for {lead}, support for {support}", "{unit}:牵头 {lead} 项,配合 {support} 项"),
+        "by.formula": (
+            "Done: each target's actual over its goal, at most 100% (met or exceeded: 100%; not reported: 0; "
+            "a ceiling: 100% once kept; keep stable: 100% inside the band), weighted by the targets' weights "
+            "within a task, the tasks' within a section, the sections' for the plan; parts of a total count "
+            "through their total only.",
+            "完成率:各指标实际值除以目标值,最多 100%(已完成或超额为 100%;未报送为 0;上限类到期未超即为 100%;"
+            "保持稳定类在允许范围内为 100%),任务内按指标权重加权,部分内按任务权重加权,全计划按部分权重加权;"
+            "总数的组成部分只通过总数计入。",
+        ),
         "owner.none": ("no unit named", "未指定单位"),
         # why: one line that defends a verdict
         "why.sep": ("; ", ";"),
@@ -92,7 +104,15 @@ _WORDS.update(
         "why.band": ("band {low}–{high}", "允许范围 {low}–{high}"),
         "why.ceiling": ("ceiling {value}", "上限 {value}"),
         "why.actual": ("actual {value}", "实际 {value}"),
-        "why.nothing": ("nothing recorded", "尚无记录"),
+        "why.nothing": ("nothing reported", "尚未报送"),
+        "why.never": ("no report since the plan started", "计划开始以来未有报送"),
+        "why.met_early": (
+            "reached before its due date; achieved if it holds on {due}",
+            "已提前达到;{due} 仍保持即为完成",
+        ),
+        "why.nearly_met": ("{pct} of the goal: nearly met", "达到目标的 {pct}:基本完成"),
+        "why.forecast_short": ("forecast {value} by {due}, short of {goal}", "预计 {due} 达到 {value},低于 {goal}"),
+        "unit.pp": (" pp", "个百分点"),
         "why.above_band": ("above the band", "高于允许范围"),
         "why.over_ceiling": ("over the ceiling by {value}", "超出上限 {value}"),
         "why.ceiling_pace": ("running ahead of the pace the ceiling allows", "快于上限允许的进度"),
@@ -119,7 +139,6 @@ _WORDS.update(
         "show.schedule": ("Schedule", "进度安排"),
         "show.units": ("Units", "单位"),
         "show.baseline": ("Baseline", "基数"),
-        "show.baseline_text": ("{baseline}, growth {growth}%", "{baseline},增长 {growth}%"),
         "show.weight": ("Weight", "权重"),
         "show.status": ("Status", "状态"),
         "show.as_of": ("as of {as_of}", "截至 {as_of}"),
@@ -132,6 +151,7 @@ _WORDS.update(
         "show.scale": ("full bar = {value}", "整条 = {value}"),
         "show.corrected": ("corrected to {new} on {date}: {reason}", "{date} 更正为 {new}:{reason}"),
         "show.retracted": ("retracted on {date}: {reason}", "{date} 撤回:{reason}"),
+        "show.forced": ("recorded despite the plausibility check: {reason}", "未通过合理性检查仍记录:{reason}"),
         "kind.cumulative": ("cumulative: entries add up", "累计:各次记录相加"),
         "kind.level": ("level: the latest reading counts", "时点:以最新一次为准"),
         "kind.milestone": ("milestone: {stages}", "里程碑:{stages}"),
@@ -190,6 +210,28 @@ _WORDS.update(
     }
 )
 
+# --- plan relations (issue 9 §4): growth over last year and parts of a total in `show` ---------------
+_WORDS.update(
+    {
+        "show.growth": ("Growth", "增长"),
+        "show.growth_given": (
+            "{growth}% over the previous year (baseline {baseline})",
+            "比上年增长 {growth}%(基数 {baseline})",
+        ),
+        "show.growth_derived": (
+            "{growth}% over the previous year (baseline ≈ {baseline}, derived)",
+            "比上年增长 {growth}%(基数约 {baseline},推算)",
+        ),
+        "show.parts": ("Parts", "分项"),
+        "show.parts_some": ("{parts} (only some parts named)", "{parts}(原文只列出部分分项)"),
+        "show.part_of": ("Part of", "所属总数"),
+        "show.part_of_text": ("{id}, {value} in all", "{id},共 {value}"),
+        # compare: the fields by name
+        "field.part_of": ("part_of", "所属总数"),
+        "field.parts_complete": ("parts_complete", "分项完整"),
+    }
+)
+
 # Milestone stages the plans use; an unknown stage is shown as written.
 _STAGES: dict[str, str] = {
     "done": "完成",
@@ -219,6 +261,10 @@ _STAGES: dict[str, str] = {
     "reviewed": "评审",
     "summarised": "总结",
     "promoted": "推广",
+    # plan relations (issue 9 §4): the work on an existing scope, an expanded intake
+    "funded": "经费下达",
+    "assessed": "考核",
+    "enrolled": "招生入学",
 }
 
 
@@ -248,6 +294,55 @@ def word(key: str, lang: str, **fields: object) -> str:
 # A template missing from this catalog is shown in English (tests check the catalog is complete).
 
 MESSAGES_ZH: dict[str, str] = {
+    # --- plan document (issue 9 §4) ---
+    # plandoc.py: every source: and title: against the document the plan names
+    "{context}: {field} is not in the document {doc}": "{context}：{field} 不在文档 {doc} 中",
+    "{context}: {field} is not in the document {doc}: only ASCII/full-width punctuation or spacing differs": "{context}：{field} 不在文档 {doc} 中：仅半角/全角标点或空白不同",
+    "nearest: «{passage}»": "最接近的原文：«{passage}»",
+    "nearest: «{passage}», which has {differences}": "最接近的原文：«{passage}»，其中{differences}",
+    "'{doc}' where the quote has '{quote}'": "原文为 '{doc}' 处引文为 '{quote}'",
+    "full-width '{doc}' where the quote has ASCII '{quote}'": "原文为全角 '{doc}' 处引文为半角 '{quote}'",
+    "ASCII '{doc}' where the quote has full-width '{quote}'": "原文为半角 '{doc}' 处引文为全角 '{quote}'",
+    "no space after '{char}'": "原文 '{char}' 后没有空格",
+    "a space after '{char}'": "原文 '{char}' 后有空格",
+    "no space before '{char}'": "原文 '{char}' 前没有空格",
+    "a space before '{char}'": "原文 '{char}' 前有空格",
+    "{first}, {then}": "{first}，{then}",
+    "nothing in the document comes close: does 'source:' name the right document?": "文档中没有相近的段落，请检查 'source:' 是否指向正确的文档",
+    "document {doc} not found": "找不到文档 {doc}",
+    "looked for it at {path}: put the document there or correct 'source:'": "应在 {path}：请把文档放在那里，或改正 'source:'",
+    "document {doc} is a directory": "文档 {doc} 是一个目录",
+    "document {doc} is not a regular file": "文档 {doc} 不是普通文件",
+    "'source:' names the plan's document, a text file": "'source:' 应指向计划所依据的文档（文本文件）",
+    "cannot read document {doc}: permission denied": "无法读取文档 {doc}：没有权限",
+    "cannot read document {doc}: {error}": "无法读取文档 {doc}：{error}",
+    "document {doc} is over {limit} bytes": "文档 {doc} 超过 {limit} 字节",
+    "document {doc} is not text: it holds NUL bytes": "文档 {doc} 不是文本：含有 NUL 字节",
+    "document {doc} is neither UTF-8 nor GB18030 text": "文档 {doc} 既不是 UTF-8 也不是 GB18030 文本",
+    "save the document as UTF-8 text": "请将文档存为 UTF-8 文本",
+    # --- plan relations (issue 9 §4) ---
+    # checks.py: growth, part_of and parts_complete
+    "{label}: growth must be above -100%, got {growth}%": "{label}：增长率须大于 -100%，给出的是 {growth}%",
+    "write the percentage over last year: 比上年增长9.1% is growth: 9.1": "请写比上年增长的百分数：比上年增长9.1% 即 growth: 9.1",
+    "{label}: part_of names the target itself": "{label}：part_of 指向了指标自身",
+    "name the total this figure is a part of": "请写出本分项所属总数的指标编号",
+    "{label}: part_of names '{ref}', which is not a target of this plan": "{label}：part_of 指向的 '{ref}' 不是本计划的指标",
+    "give the id of the total this figure is a part of": "请给出本分项所属总数的指标编号",
+    "{label}: part_of names {ref}, a milestone": "{label}：part_of 指向的 {ref} 是里程碑",
+    "only a figure has parts: name a cumulative or level target": "只有数值指标才有分项：请指向 cumulative 或 level 指标",
+    "{label}: part_of names {ref}, which is itself part of {top}": "{label}：part_of 指向的 {ref} 本身是 {top} 的分项",
+    "parts are one level deep: name the whole total instead": "分项只有一层：请直接指向总数",
+    "{label}: a {kind} target cannot be part of {ref}, a {total_kind} target": "{label}：{kind} 指标不能是 {total_kind} 指标 {ref} 的分项",
+    "a part is counted as its total is: give both the same kind": "分项与总数的计算方式相同：请给二者同一 kind",
+    "{label}: unit '{unit}' does not convert to {ref}'s unit '{total_unit}'": "{label}：单位 '{unit}' 无法换算为 {ref} 的单位 '{total_unit}'",
+    "give the part in {total_unit} or a unit like it": "请用 {total_unit} 或可换算的单位给出分项",
+    "{label}: parts_complete is false, but no target is part_of it": "{label}：parts_complete 为 false，但没有指标以它为 part_of",
+    "remove parts_complete, or add part_of: {id} to its parts": "请删除 parts_complete，或在其分项中写 part_of: {id}",
+    "{label}: its parts add up to {sum}{unit} ({terms}), not {value}{unit}": "{label}：各分项之和为 {sum}{unit}（{terms}），不等于 {value}{unit}",
+    "correct a part or the total; if the document names only some of its parts, set parts_complete: false": "请更正分项或总数；如原文只列出部分分项，请设 parts_complete: false",
+    "{label}: its parts add up to {sum}{unit} ({terms}), more than {value}{unit}": "{label}：各分项之和为 {sum}{unit}（{terms}），超过 {value}{unit}",
+    "correct a part or the total": "请更正分项或总数",
+    # --- end of plan relations (issue 9 §4) ---
     # warnings: a problem as one line, and what status leaves out
     "{where}: {message}; {hint}": "{where}:{message}；{hint}",
     "{where}: {message}": "{where}:{message}",
@@ -278,6 +373,29 @@ MESSAGES_ZH: dict[str, str] = {
     "record what was achieved; fix a mistake with a correction": "请记录实际完成的数;更正错误请用 correct",
     "unit '{unit}' does not convert to {target}'s unit '{target_unit}'": "单位 '{unit}' 无法换算为 {target} 的单位 '{target_unit}'",
     "record in {target_unit} or a unit like it": "请用 {target_unit} 或可换算的单位记录",
+    # --- figures (issue 9 §1) ---
+    "'{text}' is written with digits other than 0-9": "'{text}' 使用了 0-9 以外的数字",
+    "write the figure with the digits 0-9 (full-width ０-９ are read too)": "请用数字 0-9 书写（全角 ０-９ 也可）",
+    "'{text}' has a magnitude ({magnitude}), but a figure in % takes none": "'{text}' 带有数量级（{magnitude}），但百分数不带数量级",
+    "write the percentage itself, e.g. 95.5": "请直接写百分数，例如 95.5",
+    "'{text}' with unit {unit} is ambiguous: {once} = {once_value}, or {twice} = {twice_value}": "'{text}' 配单位 {unit} 有歧义：是 {once} = {once_value}，还是 {twice} = {twice_value}",
+    "give the magnitude once: {number} with unit {unit}, or {count} with unit {base}": "数量级只写一次：{number} 配单位 {unit}，或 {count} 配单位 {base}",
+    "unknown unit '{unit}'": "未知单位 '{unit}'",
+    "use a counter such as 人, 所, 个, 项 or 元, optionally with 千, 万 or 亿, or %; declare other units under settings: units": "请用 人、所、个、项、元 等计数单位（可加 千、万、亿），或 %；其他单位请在 settings: units 中声明",
+    "'{text}' is not a plain number": "'{text}' 不是单纯的数字",
+    "write {word} as `direction: {direction}`, and value: {number}": "请把“{word}”写成 `direction: {direction}`，并写 value: {number}",
+    "'{text}' has its unit in it": "'{text}' 中含有单位",
+    "write the number alone: {field}: {number}": "请只写数字：{field}: {number}",
+    "write {field}: {number} and unit: {unit}": "请写 {field}: {number} 和 unit: {unit}",
+    "'{text}' is a count of {base}, but the unit is {unit}": "'{text}' 是以 {base} 计的数，但单位是 {unit}",
+    "write it in {unit}: {field}: {number}": "请按 {unit} 书写：{field}: {number}",
+    "say why the figure is right, e.g. --force '含成人教育'": "请说明该数值为何无误，例如 --force '含成人教育'",
+    "{value} is over 100%": "{value} 超过 100%",
+    "a share in % is at most 100; if the figure is right, add --force REASON": "百分比最多为 100；如数值无误，请加 --force 理由",
+    "{value} is more than {factor} times the goal of {target} ({goal})": "{value} 超过 {target} 目标值（{goal}）的 {factor} 倍",
+    "check the figure; if it is right, add --force REASON": "请核对数值；如无误，请加 --force 理由",
+    "did you mean {intended} ({as_target})? write {short} or {count}; if the figure is right, add --force REASON": "是否指 {intended}（{as_target}）？请写 {short} 或 {count}；如数值无误，请加 --force 理由",
+    "did you mean {intended}? write {count} with unit {base}; if the figure is right, add --force REASON": "是否指 {intended}？请写 {count} 并用单位 {base}；如数值无误，请加 --force 理由",
 }
 
 # status, show and report (issue 3)
@@ -639,7 +757,6 @@ HELP_ZH: dict[str, str] = {
     "Show completion for the current shell, to copy it or customize the installation.": "显示当前 shell 的补全脚本，以便复制或自行安装。",
     "Record progress on a target. Entries are checked against the plan first; nothing is written if one is wrong.\n\nWith --from FILE, the file's columns are target, value, unit, date, note, source, id (header row\noptional; unit, note, source and id may be left empty).": "记录某项指标的进度。记录先按计划检查，有一条不对就什么也不写入。\n\n使用 --from FILE 时，文件各列依次为 target、value、unit、date、note、source、id（标题行可有可无；unit、note、source 和 id 可以留空）。",
     "Target id, e.g. t03-rural-fund.": "指标编号，例如 t03-rural-fund。",
-    "Figure achieved (78000, 78,000 or 7.8万) or a milestone stage.": "完成的数值（78000、78,000 或 7.8万）或里程碑阶段。",
     "Date the figure refers to, YYYY-MM-DD (default: today).": "数值所指的日期，YYYY-MM-DD（默认：今天）。",
     "Unit of VALUE if not the target's, e.g. 人 for a 万人 target.": "VALUE 的单位（与指标单位不同时），例如万人指标用 人。",
     "A remark kept with the entry.": "随记录保存的备注。",
@@ -652,7 +769,6 @@ HELP_ZH: dict[str, str] = {
     "The right figure (or milestone stage).": "正确的数值（或里程碑阶段）。",
     "Why (kept in the log beside the entry, shown by edplan show).": "理由（与记录一同保存在日志中，edplan show 会显示）。",
     "Unit of NEW_VALUE (default: the unit the entry was recorded in).": "NEW_VALUE 的单位（默认：原记录的单位）。",
-    "Day this became known, YYYY-MM-DD (default: today); status --as-of earlier ignores it.": "获知更正的日期，YYYY-MM-DD（默认：今天）；更早的 status --as-of 不计入。",
     "Id of this correction; a retry with the same id adds nothing.": "本次更正的编号；用同一编号重试不会重复追加。",
     "Retract a recorded entry: it stops counting; its line stays and a retraction line with the reason follows.": "撤销一条记录：不再计入；原记录保留，另追加一行撤销及其理由。",
     "Id of the entry that should not count.": "不应计入的记录编号。",
@@ -669,15 +785,17 @@ HELP_ZH: dict[str, str] = {
     "Move torn lines and unfinished batches out of the progress log into LOG.rejected-TIME (never deleted).": "把进度日志中残缺的行和未完成的批次移到 LOG.rejected-TIME（不会删除）。",
     "Say what would be set aside; change nothing.": "只说明将移出什么，不做改动。",
     "Headline counts, completion per section, what is lagging or at risk, and what changed since a date.": "汇总数字、各部分完成率、滞后和有风险的指标，以及某日以来的变化。",
-    "Report as things stood on this date (default: today, at most the plan's end).": "按此日期的情况汇报（默认：今天，最晚为计划结束日）。",
+    "Report the figures up to this date (default: today, at most the plan's end).": "汇报截至此日期的数据（默认：今天，最晚为计划结束日）。",
+    "Replay the log as it was known at the end of this day: entries recorded and corrections dated by then (default: everything recorded).": "按此日结束时已知的情况重放记录：此前录入的记录和此前日期的更正（默认：已录入的全部）。",
+    "Day this became known, YYYY-MM-DD (default: today; may be back-dated); --known-on earlier ignores it.": "得知此事的日期，YYYY-MM-DD（默认：今天；可以倒填）；更早的 --known-on 不计入。",
     "Show what changed after this date, e.g. the last meeting (default: 30 days).": "显示此日期之后的变化，例如上次会议以来（默认：30 天）。",
     "Write the report to a file instead: report.html or report.md.": "把汇报写入文件：report.html 或 report.md。",
     "Print the JSON Schema of the plan file (draft 2020-12), generated from the models.\n\nEditors check and complete a plan that starts with\n# yaml-language-server: $schema=../schema/plan.schema.json\n(the copy kept in the repository: edplan schema > schema/plan.schema.json).": "输出计划文件的 JSON Schema（draft 2020-12），由数据模型生成。\n\n计划文件以\n# yaml-language-server: $schema=../schema/plan.schema.json\n开头时，编辑器会据此检查和补全（仓库中的副本：edplan schema > schema/plan.schema.json）。",
     "One target's full story: definition and source, schedule, every entry, trend, forecast, and why its status.": "一项指标的全部情况：定义与原文、进度安排、每条记录、趋势、预测及其状态的理由。",
-    "As it stood on this date (default: today, at most the plan's end).": "按此日期的情况（默认：今天，最晚为计划结束日）。",
+    "Figures up to this date (default: today, at most the plan's end).": "截至此日期的数据（默认：今天，最晚为计划结束日）。",
     "Output format.": "输出格式。",
     "Show every target: actual against expected, progress, and a status (achieved, on track, at risk, lagging…).\n\nExit 0, or 1 when --fail-on matches; 2 when the plan or an option is wrong.": "显示每项指标：实际与应达、完成率和状态（已完成、进度正常、有风险、滞后……）。\n\n退出码 0；--fail-on 匹配时为 1；计划或选项有误时为 2。",
-    "Status as it stood on this date (default: today, at most the plan's end).": "按此日期的状态（默认：今天，最晚为计划结束日）。",
+    "Status of the figures up to this date (default: today, at most the plan's end).": "截至此日期的数据的状态（默认：今天，最晚为计划结束日）。",
     "Only this section (1 = 一).": "只看这一部分（1 = 一）。",
     "Only this task (its number in the document).": "只看这项任务（原文中的序号）。",
     "Only these statuses, comma-separated, e.g. lagging,at_risk (or stale).": "只看这些状态，用逗号分隔，例如 lagging,at_risk（或 stale）。",
@@ -689,6 +807,10 @@ HELP_ZH: dict[str, str] = {
     "Check plan files and progress logs; print every problem as path:line:column: message.\n\nExit 0 when everything is valid, 1 when problems were found, 2 when a file cannot be read.": "检查计划文件和进度日志；每个问题输出为 路径：行：列： 说明。\n\n全部有效时退出码为 0，发现问题时为 1，文件无法读取时为 2。",
     "Plan files (.yaml) or progress logs (.progress.jsonl); default: the --plan file.": "计划文件（.yaml）或进度日志（.progress.jsonl）；默认：--plan 指定的文件。",
     "text: path:line:column: message; github: ::error annotations for GitHub Actions; json: for scripts.": "text：路径：行：列： 说明；github：供 GitHub Actions 使用的 ::error 注释；json：供脚本使用。",
+    # --- figures (issue 9 §1) ---
+    "Figure achieved, in the target's unit (7.8 for 7.8万人), with a magnitude (7.8万) or as a count (78,000); or a milestone stage.": "完成的数值：按指标的单位（7.8万人 写 7.8）、带数量级（7.8万）或写成计数（78,000）；或里程碑阶段。",
+    "Record a figure the plausibility check refuses (e.g. 20× the goal); REASON is kept in the log.": "记录未通过合理性检查的数值（例如超过目标 20 倍）；理由保存在日志中。",
+    "Correct to a figure the plausibility check refuses (e.g. 20× the goal); REASON is kept in the log.": "更正为未通过合理性检查的数值（例如超过目标 20 倍）；理由保存在日志中。",
 }
 
 # Typer's own bracketed notes after an option's help: [env var: X; default: Y; required].
