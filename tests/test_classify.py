@@ -602,3 +602,42 @@ def test_overshooting_about_n_is_the_documented_exception(tmp_path: Path) -> Non
     spec = f"kind: cumulative\ndirection: approximately\nvalue: 100\nunit: 所\n{HUNDRED_DAYS}"
     assert status_of(tmp_path, spec, [("2006-01-10", "100")], DAY_50)["status"] == "achieved"
     assert status_of(tmp_path, spec, [("2006-01-10", "100"), ("2006-01-11", "10")], DAY_50)["status"] == "exceeded"
+
+
+# --- rounding never crosses a verdict -----------------------------------------------------------
+
+
+def cells_of(tmp_path: Path, spec: str, entries: list[tuple[str, str]], as_of: str) -> list[str]:
+    plan = plan_with(tmp_path, spec, entries)
+    r = run("--plan", plan, "status", "-f", "csv", "--as-of", as_of)
+    assert r.code == 0, r.err
+    return r.out.splitlines()[1].split(",")
+
+
+def test_an_unmet_target_never_shows_100_percent(tmp_path: Path) -> None:
+    spec = f"kind: cumulative\nvalue: 1000\nunit: 人\n{HUNDRED_DAYS}"
+    row = cells_of(tmp_path, spec, [("2006-01-10", "999.9")], END_100)
+    assert (row[5], row[7], row[8]) == ("999.9", "99.99%", "nearly met · stale")
+    money = f"kind: cumulative\nvalue: 4\nunit: 亿元\n{HUNDRED_DAYS}"
+    row = cells_of(tmp_path, money, [("2006-01-10", "3.996")], END_100)
+    assert (row[5], row[7], row[8]) == ("3.996", "99.9%", "nearly met · stale")
+    started = cells_of(tmp_path, money, [("2006-01-10", "0.01")], DAY_50)
+    assert started[7] == "0.3%"  # not 0%
+
+
+def test_the_actual_is_shown_on_its_side_of_the_band(tmp_path: Path) -> None:
+    # band 7.41–8.19万人: 7.4099万人 (74,099人) is outside it and must not read as 7.41
+    spec = "kind: level\ndirection: stable\nvalue: 7.8\nunit: 万人\nschedule: {due: 2006-09-30}"
+    t = status_of(tmp_path, spec, [("2006-09-20", "7.4099")], "2006-09-30")
+    assert t["status"] == "nearly_met" and t["actual"] == 7.4099
+    assert t["why"].startswith("due 2006-09-30; band 7.41–8.19万人; actual 7.4099万人;")
+    assert cells_of(tmp_path, spec, [("2006-09-20", "7.4099")], "2006-09-30")[5] == "7.4099"
+
+
+def test_a_gap_in_percent_is_in_percentage_points(tmp_path: Path) -> None:
+    spec = f"kind: level\nvalue: 98.6\nunit: '%'\n{HUNDRED_DAYS}"
+    t = status_of(tmp_path, spec, [("2006-01-10", "40")], DAY_50)
+    assert "gap -9.3 pp" in t["why"], t["why"]
+    plan = plan_with(tmp_path, spec, [("2006-01-10", "40")])
+    r = run("--plan", plan, "--lang", "zh", "status", "-f", "json", "--as-of", DAY_50)
+    assert "差距 -9.3个百分点" in json.loads(r.out)["targets"][0]["why"]

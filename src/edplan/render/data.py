@@ -307,7 +307,7 @@ def target_cells(row: TargetStatus, lang: str, group: bool = True) -> list[str]:
     """One row as text, in the order of :data:`TARGET_HEADERS` (CSV: numbers without grouping)."""
     places = places_for(row)
     milestone = row.target.kind.value == "milestone"
-    actual = stage_text(row.stage, lang) if milestone else fmt(row.actual, places, group)
+    actual = stage_text(row.stage, lang) if milestone else fmt(row.actual, actual_places(row), group)
     expected = stage_text(row.expected_stage, lang) if milestone else fmt(row.expected, places, group)
     return [
         numeral(row.section),
