@@ -58,18 +58,22 @@ class Row:
 def run_once(cmd: list[str], env: dict[str, str], stdin: Path | None = None) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of one process."""
     stdin_file = stdin.open("rb") if stdin else subprocess.DEVNULL
-    try:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdin=stdin_file, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-    finally:
-        if stdin is not None and not isinstance(stdin_file, int):
-            stdin_file.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    # stderr goes to a file, not a pipe: a command that refuses 100,000 rows would fill a pipe nobody
+    # reads before wait4 returns, and hang.
+    with tempfile.TemporaryFile() as err_file:
+        try:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdin=stdin_file, stdout=subprocess.DEVNULL, stderr=err_file)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - start
+        finally:
+            if stdin is not None and not isinstance(stdin_file, int):
+                stdin_file.close()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err_file.seek(0)
+            err = err_file.read(4000).decode(errors="replace")
+            raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -86,14 +90,26 @@ def median_of(cmd: list[str], env: dict[str, str], runs: int, stdin: Path | None
     return statistics.median(times), max(peaks)
 
 
-def targets_of_plan(python: str) -> list[tuple[str, str, str]]:
-    """(id, kind, unit) of every target, read through edplan itself."""
+def targets_of_plan(python: str) -> list[tuple[str, str, str, float]]:
+    """(id, kind, unit, goal) of every target, read through edplan itself (goal 0 for milestones)."""
     out = subprocess.run([python, "-m", "edplan", "--plan", str(PLAN), "status", "-f", "json"],
                          check=True, capture_output=True, text=True).stdout
-    return [(t["id"], t["kind"], t["unit"] or "") for t in json.loads(out)["targets"]]
+    return [
+        (t["id"], t["kind"], t["unit"] or "", float(t["target"]) if t["kind"] != "milestone" else 0.0)
+        for t in json.loads(out)["targets"]
+    ]
 
 
-def make_log(path: Path, n: int, targets: list[tuple[str, str, str]], seed: int) -> None:
+def plausible(rng: random.Random, goal: float, unit: str) -> str:
+    """A figure a department would report for a target of ``goal``: a small share of it (record
+    refuses more than 20 times the goal, and a share over 100%)."""
+    if unit == "%":
+        return f"{rng.uniform(1, 100):.1f}"
+    value = goal * rng.uniform(0.001, 0.05)
+    return str(max(1, round(value))) if value >= 10 or rng.random() < 0.7 else f"{max(value, 0.01):.2f}"
+
+
+def make_log(path: Path, n: int, targets: list[tuple[str, str, str, float]], seed: int) -> None:
     """A synthetic log of ``n`` entries in edplan's own line format, on numeric targets of the plan."""
     sys.path.insert(0, str(ROOT / "src"))
     from edplan.entries import Entry
@@ -104,8 +120,8 @@ def make_log(path: Path, n: int, targets: list[tuple[str, str, str]], seed: int)
     start = dt.date(2006, 1, 1)
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
-            target, _, unit = rng.choice(numeric)
-            value = f"{rng.randint(1, 500)}.{rng.randint(0, 99):02d}" if rng.random() < 0.3 else str(rng.randint(1, 900))
+            target, _, unit, goal = rng.choice(numeric)
+            value = plausible(rng, goal, unit)
             entry = Entry(
                 id=f"e-{rng.getrandbits(48):012x}",
                 target=target,
@@ -119,7 +135,7 @@ def make_log(path: Path, n: int, targets: list[tuple[str, str, str]], seed: int)
             f.write(entry_line(entry))
 
 
-def make_csv(path: Path, n: int, targets: list[tuple[str, str, str]], seed: int) -> None:
+def make_csv(path: Path, n: int, targets: list[tuple[str, str, str, float]], seed: int) -> None:
     import csv
 
     rng = random.Random(seed)
@@ -128,9 +144,9 @@ def make_csv(path: Path, n: int, targets: list[tuple[str, str, str]], seed: int)
         w = csv.writer(f)
         w.writerow(["target", "value", "unit", "date", "note", "source", "id"])
         for i in range(n):
-            target, _, unit = rng.choice(numeric)
+            target, _, unit, goal = rng.choice(numeric)
             day = dt.date(2006, 1, 1) + dt.timedelta(days=rng.randrange(365))
-            w.writerow([target, str(rng.randint(1, 900)), unit, day.isoformat(), rng.choice(NOTES),
+            w.writerow([target, plausible(rng, goal, unit), unit, day.isoformat(), rng.choice(NOTES),
                         rng.choice(SOURCES), f"imp-{i:07d}"])
 
 
@@ -156,6 +172,7 @@ def main() -> None:
                "EDPLAN_LANG": "en"}
         plan = work / "2006.yaml"
         shutil.copy(PLAN, plan)
+        shutil.copy(PLAN.with_name("2006-work-plan.txt"), work)  # validate reads the document the plan names
         targets = targets_of_plan(python)
         rows: list[Row] = []
 
