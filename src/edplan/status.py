@@ -675,7 +675,7 @@ def completion(row: TargetStatus) -> Decimal:
 
 def counts_in_rollup(row: TargetStatus) -> bool:
     """A part of a total (``part_of``) is shown and judged, but its total already weighs its figure."""
-    return getattr(row.target, "part_of", None) is None
+    return row.target.part_of is None
 
 
 def rollups(plan: Plan, rows: list[TargetStatus]) -> tuple[list[Rollup], list[Rollup], Rollup]:

@@ -118,7 +118,7 @@ def scan(path: Path | str, known_by: dt.date | None = None, cache: bool = True) 
                 raise _Irregular
             state = state or _State()
             fh.seek(state.offset)
-            _fold_log(fh, str(path), state, by_entry, known_by)
+            _fold_log(fh, str(path), state, by_entry)
             state.offset = stat.st_size
             if cache and not by_entry and state.new_ids():
                 _cache_save(path, stat, fd, state)
@@ -127,7 +127,7 @@ def scan(path: Path | str, known_by: dt.date | None = None, cache: bool = True) 
         return Scanned({})
     except (_Irregular, IsADirectoryError, PermissionError):
         # The exact reader reads what is irregular, and words what cannot be read (a directory, no access).
-        read = read_log(path, known_by)
+        read = read_log(path)
         return Scanned(fold(read.entries), read.problems, len(read.entries), exact=True)
 
 
@@ -166,7 +166,7 @@ def _contains(sorted_hashes: array[int], h: int) -> bool:
 
 
 def _fold_log(
-    fh: IO[bytes], path: str, state: _State, by_entry: dict[str, list[Amendment]], known_by: dt.date | None
+    fh: IO[bytes], path: str, state: _State, by_entry: dict[str, list[Amendment]]
 ) -> None:
     table, hashes = state.table, state.new
     pending: dict[str, Any] = {"batch": None, "rows": [], "count": 0}
@@ -184,7 +184,7 @@ def _fold_log(
         for row in rows:
             id_, target, value, unit, day, batch = row
             if by_entry and id_ in by_entry:
-                new = _amended(id_, target, value, unit, day, by_entry, known_by)
+                new = _amended(id_, target, value, unit, day, by_entry)
                 # A retracted entry still holds its id (a later copy is still a copy); it adds nothing.
                 row = (id_, "", "", "", "", batch) if new is None else (id_, target, new[0], new[1] or "", day, batch)
             if batch:
@@ -358,11 +358,11 @@ def _amended(
     unit: str,
     day: str,
     by_entry: dict[str, list[Amendment]],
-    known_by: dt.date | None,
 ) -> tuple[str, str | None] | None:
-    """Value and unit after the entry's amendments known by ``known_by``; None: retracted."""
+    """Value and unit after all the entry's amendments; None: retracted. (The fast pass reads the log
+    as known now; a past day's knowledge, --known-on, goes to the exact reader.)"""
     entry = Entry(entry_id, target, value, unit or None, dt.date.fromisoformat(day))
-    amended = apply_amendments(entry, by_entry[entry_id], known_by)
+    amended = apply_amendments(entry, by_entry[entry_id], None)
     return None if amended is None else (amended.value, amended.unit)
 
 
