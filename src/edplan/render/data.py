@@ -20,6 +20,7 @@ CN_NUMERALS = "一二三四五六七八九十"
 
 # JSON numbers: exact for what was recorded; computed figures (expected, forecast, rates) to 6 places.
 _PLACES = Decimal("0.000001")
+ZERO = Decimal(0)
 _MOST_PLACES = 6
 
 
@@ -97,12 +98,26 @@ def apart(value: Decimal, edges: list[Decimal], places: int) -> int:
     """The fewest decimals from ``places`` on at which ``value`` still falls on the same side of each edge
     as it does exactly (74,099 against a band from 74,100 is not shown as 74,100)."""
     for p in range(places, _MOST_PLACES + 1):
-        q = Decimal(1).scaleb(-p)
-        shown = value.quantize(q, rounding=ROUND_HALF_UP)
-        if all((shown > e.quantize(q, rounding=ROUND_HALF_UP)) - (shown < e.quantize(q, rounding=ROUND_HALF_UP))
-               == (value > e) - (value < e) for e in edges):
+        shown = _rounded(value, p)
+        if all(_side(shown, _rounded(e, p)) == _side(value, e) for e in edges):
             return p
     return _MOST_PLACES
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _side(value: Decimal, edge: Decimal) -> int:
+    """-1, 0 or 1: below, on or above the edge."""
+    return (value > edge) - (value < edge)
+
+
+def gap_text(row: TargetStatus, lang: str) -> str:
+    """The gap in the precision of the expected figure beside it (expected 2亿元, actual 2.1亿元: gap
+    +0.1亿元), with as many more decimals as keep a gap that is not nothing from reading as 0."""
+    assert row.gap is not None
+    return signed(row.gap, row.target.unit, lang, places=apart(row.gap, [ZERO], places_for(row)))
 
 
 def as_of_text(report: Report, lang: str) -> str:
@@ -132,9 +147,7 @@ def places_for(row: TargetStatus) -> int:
     value = row.target.value
     if value is None or whole_unit(row.target.unit):
         return 0
-    exponent = value.normalize().as_tuple().exponent
-    written = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return min(written + (1 if value < 100 else 0), 2)
+    return min(_written(value) + (1 if value < 100 else 0), 2)
 
 
 def actual_places(row: TargetStatus) -> int:
@@ -146,7 +159,7 @@ def actual_places(row: TargetStatus) -> int:
     return apart(row.actual, edges, base)
 
 
-def band_text(row: TargetStatus, lang: str) -> tuple[str, str]:
+def band_text(row: TargetStatus) -> tuple[str, str]:
     """The band's ends, with as many decimals as the actual needs beside them."""
     assert row.band is not None
     # A band's ends are thresholds: shown exactly (7.41, 237.5), or as far as the actual needs.
@@ -211,7 +224,7 @@ def why(row: TargetStatus, lang: str) -> str:
         say("why.past_due", due=row.due.isoformat())
     band_said = False
     if row.band is not None and t.direction.value == "stable":
-        low, high = band_text(row, lang)
+        low, high = band_text(row)
         say("why.band", low=low, high=high)
         band_said = True
     elif t.direction.value == "at_most":
@@ -227,7 +240,7 @@ def why(row: TargetStatus, lang: str) -> str:
         if reason == "above_band" and row.band is not None:
             say("why.above_band")
             if not band_said:
-                low, high = band_text(row, lang)
+                low, high = band_text(row)
                 say("why.band", low=low, high=high)
         if reason == "met_early":
             say("why.met_early", due=row.due.isoformat())
@@ -243,9 +256,9 @@ def why(row: TargetStatus, lang: str) -> str:
         quiet = ("in_band", "met", "met_early", "above_band", "forecast_short")
         show_gap = not milestone and status != "not_due" and t.direction.value != "at_most"
         if row.gap is not None and show_gap and reason not in quiet:
-            say("why.gap", value=signed(row.gap, unit, lang))
+            say("why.gap", value=gap_text(row, lang))
     if status not in ("achieved", "exceeded", "not_due") and not milestone and row.remaining:
-        say("why.to_go", value=with_unit(row.remaining, unit))
+        say("why.to_go", value=with_unit(row.remaining, unit, places=apart(row.remaining, [ZERO], places_for(row))))
         if row.rate_needed is not None:
             rate = with_unit(row.rate_needed, unit, places=max(places_for(row), 1))
             say("why.rate", rate=rate, due=row.due.isoformat())

@@ -20,10 +20,10 @@ from rich.text import Text
 from edplan.render.data import (
     as_of_text,
     forecast_cell,
+    gap_text,
     met_by_cell,
     numeral,
     pct,
-    signed,
     stage_text,
     status_text,
     with_unit,
@@ -52,10 +52,10 @@ def _problems(rollup: Rollup, lang: str) -> str:
     return sep.join(f"{rollup.counts[s]} {word(s.value, lang)}" for s in bad if rollup.counts[s])
 
 
-def gap_cell(row: TargetStatus) -> str:
+def gap_cell(row: TargetStatus, lang: str) -> str:
     if row.gap is None or row.target.kind.value == "milestone":
         return "—"
-    return signed(row.gap, row.target.unit)
+    return gap_text(row, lang)
 
 
 def value_cell(row: TargetStatus, value: str, unit: str | None, lang: str) -> str:
@@ -98,7 +98,7 @@ def meeting_view(meeting: Meeting, lang: str) -> RenderableType:
             name = Text(row.target.name)
             name.append("\n" + row.target.id, style="dim cyan")
             status = Text(status_text(row, lang, sep="\n"), style=STYLES[row.status])
-            table.add_row(name, status, gap_cell(row), forecast_cell(row, unit=True), met_by_cell(row, lang))
+            table.add_row(name, status, gap_cell(row, lang), forecast_cell(row, unit=True), met_by_cell(row, lang))
         parts.append(table)
         if len(meeting.attention) > MAX_ROWS:
             parts.append(_more(len(meeting.attention) - MAX_ROWS, lang))
@@ -226,7 +226,7 @@ def meeting_markdown(meeting: Meeting, lang: str) -> str:
                 r.target.id,
                 r.target.name,
                 status_text(r, lang),
-                gap_cell(r),
+                gap_cell(r, lang),
                 forecast_cell(r, unit=True),
                 met_by_cell(r, lang),
             ]
