@@ -112,8 +112,8 @@ def plausible(rng: random.Random, goal: float, unit: str) -> str:
 def make_log(path: Path, n: int, targets: list[tuple[str, str, str, float]], seed: int) -> None:
     """A synthetic log of ``n`` entries in edplan's own line format, on numeric targets of the plan."""
     sys.path.insert(0, str(ROOT / "src"))
-    from edplan.entries import Entry
-    from edplan.progress import entry_line
+    from edplan.log.entries import Entry
+    from edplan.log.ledger import entry_line
 
     rng = random.Random(seed)
     numeric = [t for t in targets if t[1] != "milestone"]

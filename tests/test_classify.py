@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edplan.entries import Entry
-from edplan.model import Plan
-from edplan.status import RANK, compute
+from edplan.log.entries import Entry
+from edplan.plan.model import Plan
+from edplan.status.engine import RANK, compute
 from tests.conftest import run
 
 PLAN = """\

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edplan.planfile import require_plan
-from edplan.summary import scan
+from edplan.log.scan import scan
+from edplan.plan.load import require_plan
 from tests.conftest import run, write
 from tests.test_import import run_stdin
 

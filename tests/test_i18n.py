@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edplan import model, planfile
+from edplan.plan import load as planfile
+from edplan.plan import model
 from edplan.render.words import _STAGES, MESSAGES_ZH
 from tests.conftest import ROOT, SMALL_PLAN, run, write
 
@@ -76,15 +77,15 @@ def msg_templates() -> dict[str, str]:
         *(t for _, t in planfile._BOUNDS.values()),
         "plan file",
     ):
-        found.setdefault(template, "src/edplan/planfile.py")
+        found.setdefault(template, "src/edplan/plan/load.py")
     return found
 
 
 def test_the_scan_sees_the_message_sites() -> None:
     found = msg_templates()
     assert len(found) > 100
-    assert found["the plan file is empty"] == "src/edplan/planfile.py"
-    assert found["task number {n} is used twice"] == "src/edplan/checks.py"
+    assert found["the plan file is empty"] == "src/edplan/plan/load.py"
+    assert found["task number {n} is used twice"] == "src/edplan/plan/checks.py"
 
 
 def test_every_message_template_has_its_chinese() -> None:
@@ -361,12 +362,12 @@ def test_chinese_brackets_pair_up() -> None:
 
 
 def test_a_bug_is_one_line_in_either_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    import edplan.planschema
+    import edplan.plan.schema
 
     def broken() -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(edplan.planschema, "schema_text", broken)
+    monkeypatch.setattr(edplan.plan.schema, "schema_text", broken)
     en, zh = run("schema"), run("--lang", "zh", "schema")
     assert (en.code, en.out, zh.code, zh.out) == (2, "", 2, "")
     assert en.err == (

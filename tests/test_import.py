@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from edplan.cli import app
-from edplan.entries import amount
-from edplan.planfile import require_plan
-from edplan.progress import read_log
+from edplan.log.entries import amount
+from edplan.log.ledger import read_log
+from edplan.plan.load import require_plan
 from tests.conftest import ENV, ROOT, SMALL_PLAN, Result, run, write
 
 

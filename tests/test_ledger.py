@@ -27,10 +27,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edplan import progress
-from edplan.entries import Entry
-from edplan.progress import SLOW_WRITE_ENV, read_log
-from edplan.validation import validate_paths
+from edplan.core.validate import validate_paths
+from edplan.log import ledger as progress
+from edplan.log.entries import Entry
+from edplan.log.ledger import SLOW_WRITE_ENV, read_log
 from tests.conftest import ENV, ROOT, SMALL_PLAN, run, write
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)

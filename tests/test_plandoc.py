@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from edplan import plandoc
+from edplan.plan import document as plandoc
 from tests.conftest import PLAN_2006, SMALL_PLAN, SOURCE_2006, run
 from tests.test_i18n import english_words
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from edplan.yamlsafe import make_yaml
+from edplan.plan.yaml_safe import make_yaml
 from tests.conftest import PLAN_2006, ROOT, run
 
 SCHEMA_COPY = ROOT / "schema" / "plan.schema.json"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from edplan.yamlsafe import make_yaml
+from edplan.plan.yaml_safe import make_yaml
 from tests.conftest import PLAN_2006, SHARED_SOURCE_2006, SOURCE_2006, run
 
 

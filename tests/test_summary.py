@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edplan.entries import Entry
-from edplan.progress import Amendment, amendment_line, commit_line, entry_line, read_log
-from edplan.summary import scan
-from edplan.tally import fold
+from edplan.log.entries import Entry
+from edplan.log.ledger import Amendment, amendment_line, commit_line, entry_line, read_log
+from edplan.log.scan import scan
+from edplan.log.tally import fold
 from tests.conftest import run
 
 TARGETS = ["t01-fund", "t01-enrol", "t02-rules"]
@@ -195,7 +195,7 @@ def test_a_copy_after_the_cached_part_is_caught_by_the_next_process(tmp_path: Pa
 
     log = tmp_path / "p.progress.jsonl"
     _write(log, [_fund(i) for i in range(50)])
-    probe = "import sys; from edplan.summary import scan; s = scan(sys.argv[1]); print(s.exact, s.entries)"
+    probe = "import sys; from edplan.log.scan import scan; s = scan(sys.argv[1]); print(s.exact, s.entries)"
 
     def scan_in_a_new_process(seed: str) -> str:
         env = {**os.environ, "PYTHONHASHSEED": seed}

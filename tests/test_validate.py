@@ -17,8 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edplan import planfile, yamlsafe
 from edplan.errors import Problem
+from edplan.plan import load as planfile
+from edplan.plan import yaml_safe as yamlsafe
 from edplan.render.problems import github_annotation
 from tests.conftest import ROOT, SMALL_PLAN, run, write
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edplan.planfile import require_plan
-from edplan.yearplan import compare_plans, move_date
+from edplan.plan.load import require_plan
+from edplan.plan.newyear import compare_plans, move_date
 from tests.conftest import PLAN_2006, ROOT, SMALL_PLAN, SOURCE_2006, run, write
 from tests.test_i18n import english_words
 

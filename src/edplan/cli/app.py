@@ -290,7 +290,7 @@ class State:
 
     @property
     def log_path(self) -> Path:
-        from edplan.progress import log_path_for
+        from edplan.log.ledger import log_path_for
 
         return self.log or log_path_for(self.plan)
 
@@ -345,7 +345,7 @@ def complete_target_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
     try:
         root = ctx.find_root()
         plan = root.params.get("plan") or os.environ.get("EDPLAN_PLAN") or DEFAULT_PLAN
-        from edplan.planfile import load_plan
+        from edplan.plan.load import load_plan
 
         loaded = load_plan(Path(plan))
         if loaded.plan is None:

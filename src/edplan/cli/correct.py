@@ -36,7 +36,7 @@ def correct(
     """Correct a recorded figure. The entry's line stays; a correction line with the reason is appended."""
     import datetime as dt
 
-    from edplan.recording import correct_entry
+    from edplan.core.record import correct_entry
     from edplan.render.words import word
 
     done = correct_entry(
@@ -73,7 +73,7 @@ def retract(
     """Retract a recorded entry: it stops counting; its line stays and a retraction line with the reason follows."""
     import datetime as dt
 
-    from edplan.recording import retract_entry
+    from edplan.core.record import retract_entry
     from edplan.render.words import word
 
     done = retract_entry(

@@ -26,8 +26,8 @@ def init(
 
     Edit the targets and schedules of the new file afterwards; edplan compare shows what changed.
     """
+    from edplan.plan.newyear import start_year
     from edplan.render.words import word
-    from edplan.yearplan import start_year
 
     origin = source or state.plan
     done = start_year(origin, year, output, force)
@@ -57,17 +57,17 @@ def compare(
 
     Dates that moved with the year are not counted as changes.
     """
-    from edplan.yearplan import compare_files
+    from edplan.plan.newyear import compare_files
 
     result = compare_files(old, new)
     if fmt is Format.json:
         import json
 
-        from edplan.render.yearplan import comparison_data
+        from edplan.render.compare import comparison_data
 
         typer.echo(json.dumps(comparison_data(result), ensure_ascii=False, indent=2))
         return
-    from edplan.render.yearplan import comparison_lines
+    from edplan.render.compare import comparison_lines
 
     out = console()
     for line in comparison_lines(result, state.language):

@@ -81,8 +81,8 @@ def record(
                     hint=msg("give each row's fields in the file"),
                 )
             )
-        from edplan.importing import open_input
-        from edplan.recording import import_entries
+        from edplan.core.record import import_entries
+        from edplan.log.rows import open_input
 
         stream, name, size = open_input(from_file)
         try:
@@ -106,8 +106,8 @@ def record(
 
     if target is None or value is None:
         raise UsageError(Problem(msg("give TARGET and VALUE, or --from FILE"), hint=msg("see: edplan record --help")))
-    from edplan.entries import Draft
-    from edplan.recording import record_one
+    from edplan.core.record import record_one
+    from edplan.log.entries import Draft
 
     one = record_one(
         state.plan,

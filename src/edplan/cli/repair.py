@@ -16,7 +16,7 @@ def repair(
     """Move torn lines and unfinished batches out of the progress log into LOG.rejected-TIME (never deleted)."""
     import datetime as dt
 
-    from edplan.recording import repair_log
+    from edplan.core.record import repair_log
     from edplan.render.words import problem_text, word
 
     lang = state.language

@@ -37,7 +37,7 @@ def report(
     """Headline counts, completion per section, what is lagging or at risk, and what changed since a date."""
     import datetime as dt
 
-    from edplan.reporting import build_meeting, parse_as_of
+    from edplan.core.query import build_meeting, parse_as_of
 
     kind = None
     if output is not None:

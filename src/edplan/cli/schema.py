@@ -15,6 +15,6 @@ def schema() -> None:
     # yaml-language-server: $schema=../schema/plan.schema.json
     (the copy kept in the repository: edplan schema > schema/plan.schema.json).
     """
-    from edplan.planschema import schema_text
+    from edplan.plan.schema import schema_text
 
     typer.echo(schema_text(), nl=False)

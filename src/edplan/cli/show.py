@@ -31,7 +31,7 @@ def show(
     """One target's full story: definition and source, schedule, every entry, trend, forecast, and why its status."""
     import datetime as dt
 
-    from edplan.reporting import build_show, parse_as_of
+    from edplan.core.query import build_show, parse_as_of
 
     when, known = parse_as_of(as_of), parse_as_of(known_on, "--known-on")
     result = build_show(state.plan, state.log_path, target, when, dt.date.today(), known)

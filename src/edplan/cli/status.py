@@ -67,7 +67,7 @@ def status(
     """
     import datetime as dt
 
-    from edplan.reporting import StatusOptions, build_status, parse_as_of
+    from edplan.core.query import StatusOptions, build_status, parse_as_of
 
     options = StatusOptions(section, task, status_filter, owner, grep, sort, fail_on)
     when, known = parse_as_of(as_of), parse_as_of(known_on, "--known-on")

@@ -39,9 +39,9 @@ def validate(
 
     Exit 0 when everything is valid, 1 when problems were found, 2 when a file cannot be read.
     """
+    from edplan.core.validate import validate_paths
     from edplan.render.problems import github_annotation, text_lines, validation_data
     from edplan.render.words import word
-    from edplan.validation import validate_paths
 
     lang = state.language
     results = validate_paths(list(files or [state.plan]), log=state.log if not files else None)

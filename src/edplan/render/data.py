@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from edplan.render.words import stage_word, word
-from edplan.status import STATUS_ORDER, Report, Rollup, Status, TargetStatus
+from edplan.status.engine import STATUS_ORDER, Report, Rollup, Status, TargetStatus
 from edplan.units import UnitError, parse_unit
 
 CN_NUMERALS = "一二三四五六七八九十"

@@ -17,6 +17,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from edplan.core.query import Change, Meeting
 from edplan.render.data import (
     as_of_text,
     forecast_cell,
@@ -30,8 +31,7 @@ from edplan.render.data import (
 )
 from edplan.render.table import STYLES, summary_line
 from edplan.render.words import word
-from edplan.reporting import Change, Meeting
-from edplan.status import STATUS_ORDER, Rollup, Status, TargetStatus
+from edplan.status.engine import STATUS_ORDER, Rollup, Status, TargetStatus
 
 BAR = 20
 MAX_ROWS = 10

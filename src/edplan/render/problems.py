@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from edplan.core.validate import Checked
 from edplan.errors import Problem
 from edplan.render.words import localize, problem_text
-from edplan.validation import Checked
 
 
 def _escape_data(text: str) -> str:

@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from edplan.core.query import ShowResult
 from edplan.render.data import (
     as_of_text,
     expected_text,
@@ -33,8 +34,7 @@ from edplan.render.data import (
 )
 from edplan.render.table import STYLES
 from edplan.render.words import word
-from edplan.reporting import ShowResult
-from edplan.status import TargetStatus
+from edplan.status.engine import TargetStatus
 
 BAR_CELLS = 24
 MAX_BARS = 12

@@ -30,7 +30,7 @@ from edplan.render.data import (
     status_text,
 )
 from edplan.render.words import word
-from edplan.status import STATUS_ORDER, Report, Status, TargetStatus
+from edplan.status.engine import STATUS_ORDER, Report, Status, TargetStatus
 
 STYLES: dict[Status, str] = {
     Status.achieved: "bold green",

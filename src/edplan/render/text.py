@@ -22,7 +22,7 @@ from edplan.render.data import (
     target_headers,
 )
 from edplan.render.words import word
-from edplan.status import STATUS_ORDER, Report
+from edplan.status.engine import STATUS_ORDER, Report
 
 TABLEFMT = {"markdown": "pipe", "github": "github", "plain": "simple"}
 

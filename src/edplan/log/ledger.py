@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal, NamedTuple, Protocol
 
-from edplan.entries import Entry, new_id, parse_date
 from edplan.errors import InputError, Problem, UsageError, msg
+from edplan.log.entries import Entry, new_id, parse_date
 
 LOG_SUFFIX = ".progress.jsonl"
 MAX_LINE_BYTES = 64 * 1024

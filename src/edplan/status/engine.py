@@ -43,10 +43,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 
-from edplan.entries import Entry, amount_of, reading_of
 from edplan.errors import msg
-from edplan.model import Direction, Kind, Plan, Schedule, Section, Settings, Target, Task
-from edplan.tally import Cell, Table, fold
+from edplan.log.entries import Entry, amount_of, reading_of
+from edplan.log.tally import Cell, Table, fold
+from edplan.plan.model import Direction, Kind, Plan, Schedule, Section, Settings, Target, Task
 from edplan.units import UnitError
 
 ZERO = Decimal(0)
@@ -263,7 +263,7 @@ def compute(plan: Plan, entries: Iterable[Entry], as_of: dt.date) -> Report:
 
 
 def compute_table(plan: Plan, table: Table, as_of: dt.date) -> Report:
-    """The same from the log's :mod:`~edplan.tally` table (what ``summary.scan`` streams a log into)."""
+    """The same from the log's :mod:`~edplan.log.tally` table (what ``summary.scan`` streams a log into)."""
     last_day = as_of.isoformat()
     by_target: dict[str, list[tuple[str | None, str, Cell]]] = {}
     for (target_id, unit, day), cell in table.items():

@@ -4,7 +4,7 @@ Status needs, per target and day, the sum of the entries (cumulative targets), t
 (level targets and milestones) and how many entries there were. A log of a million entries folds into
 a few thousand such cells, so status runs in bounded memory whatever the size of the log: the file
 layer streams the log into a :data:`Table` (``summary.py`` does it without building an ``Entry`` per
-line) and :func:`edplan.status.compute_table` reads the table.
+line) and :func:`edplan.status.engine.compute_table` reads the table.
 
 :func:`fold_rows` is the one fold: ``summary.py`` feeds it rows straight from the log's text, :func:`fold`
 from ``Entry`` objects; a property test checks that both ways give the same table.
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from edplan.entries import Entry
+from edplan.log.entries import Entry
 
 # (target id, unit as recorded, date as 'YYYY-MM-DD') → [total, count, last value, order]
 #   total  the exact sum of the values (None when a value is not a number: milestone stages)

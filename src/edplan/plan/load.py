@@ -1,4 +1,4 @@
-"""Read a plan file: YAML → :class:`~edplan.model.Plan`, with every problem at ``file:line:column``.
+"""Read a plan file: YAML → :class:`~edplan.plan.model.Plan`, with every problem at ``file:line:column``.
 
 The loader never stops at the first problem: YAML syntax errors end parsing, but every schema error
 (pydantic) and every whole-plan finding (``checks``) is collected and placed on the YAML node it is
@@ -22,9 +22,9 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
-from edplan.checks import Finding, Loc, check_plan
 from edplan.errors import InputError, Msg, Problem, UsageError, msg
-from edplan.model import Checkpoint, Period, Plan, Schedule, Section, Settings, Target, Task
+from edplan.plan.checks import Finding, Loc, check_plan
+from edplan.plan.model import Checkpoint, Period, Plan, Schedule, Section, Settings, Target, Task
 from edplan.units import FigureError, PlanText, Unreadable
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
@@ -115,7 +115,7 @@ def check_plan_text(text: str, display: str) -> PlanLoad:
         return PlanLoad(display, cached, [], None)
     from ruamel.yaml.error import MarkedYAMLError
 
-    from edplan.yamlsafe import make_yaml
+    from edplan.plan.yaml_safe import make_yaml
 
     try:
         raw = make_yaml().load(text)
@@ -238,7 +238,7 @@ def _yaml_problem(path: str, exc: Any) -> Problem:
         return Problem(exc.problem, path=path, line=line, column=column, hint=refusal_hint)
     problem = str(exc.problem or exc.context)
     if problem.startswith("maximum depth"):
-        from edplan.yamlsafe import MAX_DEPTH
+        from edplan.plan.yaml_safe import MAX_DEPTH
 
         return Problem(
             msg("the plan is nested more than {depth} levels deep", depth=MAX_DEPTH),

@@ -1,6 +1,6 @@
 """Checks that need the whole plan: unique ids and numbers, dates inside the period, coherent figures.
 
-Pure: takes a validated :class:`~edplan.model.Plan`, returns findings as ``(loc, message, hint)``
+Pure: takes a validated :class:`~edplan.plan.model.Plan`, returns findings as ``(loc, message, hint)``
 with ``loc`` a path into the plan data (as pydantic gives), so the file layer can put a line and
 column on each one.
 """
@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from edplan.errors import Msg, msg
-from edplan.model import Direction, Kind, Plan, Schedule, Target
+from edplan.plan.model import Direction, Kind, Plan, Schedule, Target
 from edplan.units import UnitError, convert, factor, normalize, parse_unit, unit_problem
 
 Loc = tuple[str | int, ...]

@@ -10,10 +10,10 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 
-from edplan.model import Schedule, Section, Target, Task
+from edplan.plan.model import Schedule, Section, Target, Task
+from edplan.plan.newyear import Comparison, FieldChange
 from edplan.render.data import fmt, number
 from edplan.render.words import stage_word, word
-from edplan.yearplan import Comparison, FieldChange
 
 STYLES = {"added": "green", "removed": "red", "changed": "yellow"}
 SHORT = 40  # cells of a long text (a source quote) shown before it is cut

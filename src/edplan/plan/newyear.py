@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from edplan.errors import InputError, Problem, UsageError, msg
-from edplan.model import Plan, Schedule, Section, Target, Task
-from edplan.planfile import check_plan_text, read_plan_text, require_plan, write_new_plan
+from edplan.plan.load import check_plan_text, read_plan_text, require_plan, write_new_plan
+from edplan.plan.model import Plan, Schedule, Section, Target, Task
 
 MODELINE = re.compile(r"^(# yaml-language-server: \$schema=)(\S+)$", re.MULTILINE)
 OLD_NOTE = re.compile(
@@ -74,7 +74,7 @@ def header(source_name: str, old_year: int, new_year: int) -> str:
 
 def year_text(text: str, new_year: int, source: Path, output: Path) -> tuple[str, int]:
     """The new plan's text from the old one's: (text, number of dates moved). Comments and layout kept."""
-    from edplan.yamlsafe import dump_roundtrip, load_roundtrip
+    from edplan.plan.yaml_safe import dump_roundtrip, load_roundtrip
 
     yaml, tree = load_roundtrip(text)
     old_year = int(tree["year"])

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from edplan.checks import Loc
 from edplan.errors import EdplanError, Msg, Problem, msg
-from edplan.planfile import PlanLoad, describe, locate, read_plan_text
+from edplan.plan.checks import Loc
+from edplan.plan.load import PlanLoad, describe, locate, read_plan_text
 
 # The 2006 document is 26 KB; a plan's document is a text, not a data set. Reading stops here.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
@@ -189,7 +189,7 @@ class _Positions:
         if not self._tried:
             self._tried = True
             try:
-                from edplan.yamlsafe import make_yaml
+                from edplan.plan.yaml_safe import make_yaml
 
                 self.tree = make_yaml().load(read_plan_text(self.plan_path))
             except Exception:  # the plan was readable a moment ago; without positions the problems still stand

@@ -1,8 +1,8 @@
 """The core calls behind ``record``, ``record --from``, ``correct``, ``retract`` and ``repair``.
 
-Each checks what it is given against the plan with the one :class:`~edplan.entries.Checker`, collects
+Each checks what it is given against the plan with the one :class:`~edplan.log.entries.Checker`, collects
 every problem before refusing (nothing is written then), and hands the log work to
-:mod:`edplan.progress`.
+:mod:`edplan.log.ledger`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from edplan.entries import (
+from edplan.errors import InputError, Problem, msg
+from edplan.log.entries import (
     Checker,
     Draft,
     Entry,
@@ -25,11 +26,10 @@ from edplan.entries import (
     parse_date,
     read_value,
 )
-from edplan.errors import InputError, Problem, msg
-from edplan.importing import Progress, read_rows
-from edplan.model import Target
-from edplan.planfile import require_plan
-from edplan.progress import Amended, Amendment, Repaired, append_amendment, append_entries, repair
+from edplan.log.ledger import Amended, Amendment, Repaired, append_amendment, append_entries, repair
+from edplan.log.rows import Progress, read_rows
+from edplan.plan.load import require_plan
+from edplan.plan.model import Target
 from edplan.units import UnitError
 
 # How each field is spelled on the command line, for messages.

@@ -6,10 +6,10 @@ line); UTF-8 with or without a BOM; LF or CRLF. Columns (CSV header or JSON keys
 JSON ``null`` is the same as leaving it out). Without a header, columns come in that order:
 ``target,value,unit,date,note,source,id`` and the first row says how many there are (at least four).
 
-Nothing here judges a row against the plan (:class:`edplan.entries.Checker` does, for every path
+Nothing here judges a row against the plan (:class:`edplan.log.entries.Checker` does, for every path
 alike); this module only reports what stops a row from being read at all, naming the line: bad
 bytes, a line over 64 KB, a wrong number of columns, a missing trailing newline (a cut-off input).
-It reads the user's input file and nothing else; the log is :mod:`edplan.progress`'s.
+It reads the user's input file and nothing else; the log is :mod:`edplan.log.ledger`'s.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from edplan.entries import Draft
 from edplan.errors import Problem, UsageError, msg
+from edplan.log.entries import Draft
 
 COLUMNS = ("target", "value", "unit", "date", "note", "source", "id")
 REQUIRED = ("target", "value", "date")

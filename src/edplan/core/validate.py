@@ -6,12 +6,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edplan.entries import Checker, check_logged
 from edplan.errors import Problem, UsageError, msg
-from edplan.model import Plan
-from edplan.plandoc import check_document
-from edplan.planfile import load_plan
-from edplan.progress import LOG_SUFFIX, log_path_for, read_log
+from edplan.log.entries import Checker, check_logged
+from edplan.log.ledger import LOG_SUFFIX, log_path_for, read_log
+from edplan.plan.document import check_document
+from edplan.plan.load import load_plan
+from edplan.plan.model import Plan
 
 
 @dataclass

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from edplan.errors import Msg, msg
-from edplan.model import Kind, Plan, Settings, Target
+from edplan.plan.model import Kind, Plan, Settings, Target
 from edplan.units import (
     FULL_WIDTH,
     PERCENT,

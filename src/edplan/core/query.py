@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edplan.entries import Entry, parse_date, suggest_ids
 from edplan.errors import Problem, UsageError, msg
-from edplan.model import Plan
-from edplan.planfile import require_plan
-from edplan.progress import history, read_log
-from edplan.progress import known_on as known
-from edplan.status import (
+from edplan.log.entries import Entry, parse_date, suggest_ids
+from edplan.log.ledger import history, read_log
+from edplan.log.ledger import known_on as known
+from edplan.log.scan import scan
+from edplan.plan.load import require_plan
+from edplan.plan.model import Plan
+from edplan.status.engine import (
     SORT_KEYS,
     STATUS_ORDER,
     Filters,
@@ -31,7 +32,6 @@ from edplan.status import (
     default_as_of,
     narrow,
 )
-from edplan.summary import scan
 
 STATUS_CODES = (*(s.value for s in STATUS_ORDER), "stale")
 DEFAULT_SINCE_DAYS = 30

@@ -1,7 +1,7 @@
 """One streaming pass over the progress log for ``status``: the log folded into a tally table.
 
 Why it is fast: ``status`` needs only the target, value, unit and date of each entry, summed per day
-(:mod:`edplan.tally`), never the entries themselves. Lines written by edplan have one fixed shape, so a
+(:mod:`edplan.log.tally`), never the entries themselves. Lines written by edplan have one fixed shape, so a
 block of the log (512 KB) is decoded once and matched by one compiled regular expression that accepts
 exactly the canonical entry line, fields and JSON syntax included (``findall`` runs in C, about three
 times faster than ``json.loads`` per line). The hot loop then folds each match into the table. Memory
@@ -11,9 +11,9 @@ time).
 
 Correctness first: a block whose lines are not all canonical entries is read line by line, and the
 lines the pattern does not take (commit lines, amendments, anything else) go through
-:func:`edplan.progress.parse_line`, the one parser of the log. Anything irregular — a line that does not
+:func:`edplan.log.ledger.parse_line`, the one parser of the log. Anything irregular — a line that does not
 parse, a torn tail, an unfinished batch, an id seen twice, a date not in the calendar — stops the
-fast pass and the log is read again by the exact reader (:func:`edplan.progress.read_log`),
+fast pass and the log is read again by the exact reader (:func:`edplan.log.ledger.read_log`),
 so the status and its warnings are the same as they were, line numbers included. A property test
 compares the two on random, damaged and merged logs.
 
@@ -43,9 +43,9 @@ from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
-from edplan.entries import Entry, parse_date
 from edplan.errors import Problem
-from edplan.progress import (
+from edplan.log.entries import Entry, parse_date
+from edplan.log.ledger import (
     Amendment,
     Commit,
     LogRead,
@@ -55,7 +55,7 @@ from edplan.progress import (
     parse_line,
     read_log,
 )
-from edplan.tally import Row, Table, fold, fold_rows
+from edplan.log.tally import Row, Table, fold, fold_rows
 
 _BLOCK = 1 << 19
 
@@ -264,7 +264,7 @@ _WINDOW = 4096
 
 
 def _cache_file(path: Path) -> Path | None:
-    from edplan.planfile import cache_dir
+    from edplan.plan.load import cache_dir
 
     folder = cache_dir()
     if folder is None:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
-from edplan.model import Plan
+from edplan.plan.model import Plan
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

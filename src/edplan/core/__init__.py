@@ -1,0 +1,1 @@
+"""The library calls behind each command: load the plan and the log, compute, write."""

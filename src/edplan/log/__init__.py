@@ -1,0 +1,1 @@
+"""The progress ledger: entries, the line format, the one reader, the tally, writers, import rows."""

@@ -1,0 +1,1 @@
+"""The plan: models, YAML loading with positions, whole-plan checks, the document, the schema, new years."""
