@@ -336,7 +336,10 @@ CASES = [
     Case(
         "log NaN",
         ("validate",),
-        (f"{{log}}:2: x9: 'NaN' is not a number; {NUMBER_HINT}",),
+        (
+            "{log}:2: x9: value 'NaN' is not a number; t01-fund counts numbers; "
+            "correct it with 'edplan correct x9 --value …', or retract it",
+        ),
         log_tail=ENTRY_LINE.replace(b'"value": "1"', b'"value": "NaN"') + b"\n",
         stdout=True,
     ),

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from edplan.cli import app
 from edplan.log.entries import amount
-from edplan.log.ledger import read_log
+from edplan.log.store import read_log
 from edplan.plan.load import require_plan
 from tests.conftest import ENV, ROOT, SMALL_PLAN, Result, run, write
 

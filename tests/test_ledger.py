@@ -28,9 +28,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edplan.core.validate import validate_paths
-from edplan.log import ledger as progress
+from edplan.log import lines as progress
+from edplan.log import reader
 from edplan.log.entries import Entry
-from edplan.log.ledger import SLOW_WRITE_ENV, read_log
+from edplan.log.repair import repair
+from edplan.log.store import read_log, with_ids
 from tests.conftest import ENV, ROOT, SMALL_PLAN, run, write
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
@@ -39,6 +41,34 @@ NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 def edplan(plan: Path, *args: str) -> list[str]:
     """The command line of ``python -m edplan --plan PLAN ARGS`` (for Popen)."""
     return [sys.executable, "-m", "edplan", "--plan", str(plan), *args]
+
+
+# The crash tests' slow writer lives here, not in the product: the real command, with the writer's
+# one write function replaced by one that writes the same bytes in pieces with pauses (line by line,
+# the last entry line in two halves), so that a kill lands between lines, inside a line or before
+# the commit however loaded the machine is.
+SLOW_WRITER = """
+import sys, time
+import edplan.log.writer as writer
+real = writer.write_all
+pause = float(sys.argv[1])
+def slow(fd, payload):
+    pieces = payload.splitlines(keepends=True)
+    if len(pieces) > 1:
+        last = pieces[-1]
+        pieces[-1:] = [last[: len(last) // 2], last[len(last) // 2 :]]
+    for piece in pieces:
+        real(fd, piece)
+        time.sleep(pause)
+writer.write_all = slow
+from edplan.cli import main
+sys.argv = ["edplan", *sys.argv[2:]]
+main()
+"""
+
+
+def slow_edplan(plan: Path, pause: float, *args: str) -> list[str]:
+    return [sys.executable, "-c", SLOW_WRITER, str(pause), "--plan", str(plan), *args]
 
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -151,10 +181,10 @@ def kill_lane(lane: int, plan: Path, rounds: int) -> list[str]:
         # bytes of the batch (so they land between lines, inside a line, before or after the commit,
         # however loaded the machine is); every fourth lands at a random time from the start.
         writer = subprocess.Popen(
-            edplan(plan, "record", "--from", str(source)),
+            slow_edplan(plan, 0.02, "record", "--from", str(source)),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=child_env({SLOW_WRITE_ENV: "0.02"}),
+            env=child_env(),
         )
         if k % 4 == 3:
             time.sleep(rng.uniform(0, 0.6))
@@ -175,7 +205,7 @@ def kill_lane(lane: int, plan: Path, rounds: int) -> list[str]:
         assert {i: now[i] for i in known} == known, f"round {k}: an earlier entry changed"
         assert set(now) - ids == set(known), f"round {k}: entries appeared from nowhere"
         known.update({r[0]: r[2] for r in rows if r[0] in got})
-        repaired = progress.repair(log, NOW)
+        repaired = repair(log, NOW)
         outcomes.append("whole" if got else "cut" if repaired.lines else "none")
         [checked_plan, checked_log] = validate_paths([plan])
         assert checked_plan.problems == []
@@ -218,7 +248,7 @@ def test_every_prefix_of_a_batch_write_reads_as_all_or_none(small_plan: Path, mo
             log.write_bytes(base + tail)
             ids = set(committed(log))
             assert ids == ({"a1", "b0", "b1", "b2"} if tail == written else {"a1"}), cut
-            progress.repair(log, NOW)
+            repair(log, NOW)
             read = read_log(log)
             assert (read.problems, {e.id for e in read.entries}) == ([], ids), cut
             for side in log.parent.glob("plan.progress.jsonl.rejected-*"):
@@ -408,38 +438,48 @@ def logs(draw: st.DrawFn) -> bytes:
 @settings(max_examples=150, deadline=None)
 @given(data=logs(), few=st.lists(st.sampled_from(IDS), min_size=1, max_size=3, unique=True))
 def test_a_writer_finds_what_a_reader_counts(data: bytes, few: list[str]) -> None:
-    """The writer's byte-search look-up (few ids, and many) finds exactly the first record the reader
-    counts for each id, on every kind of damaged log."""
+    """The writers' look-up (few ids, and many) finds the first line holding each id among what the
+    reader counts, on every kind of damaged log; and a reader fed the log in 7-byte blocks (every line
+    cut across blocks) reads what it reads in 1 MB blocks."""
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "plan.progress.jsonl"
         log.write_bytes(data)
         with open(log, "rb") as fh:
-            expected: dict[str, object] = {}
-            for record in progress._Scan(str(log), []).records(fh):
-                expected.setdefault(record.id, record)
+            sink = reader.EntrySink()
+            whole, _ = reader.read(fh, str(log), [sink])
+            records: list[Entry | progress.Amendment] = [*sink.entries, *whole.amended.values(), *whole.amendments]
+            expected: dict[str, Entry | progress.Amendment] = {}
+            for record in sorted(records, key=lambda r: r.line):
+                if record.id not in whole.amended or isinstance(record, progress.Amendment):
+                    expected.setdefault(record.id, record)
+            for entry_id, original in whole.amended.items():
+                if entry_id not in expected or expected[entry_id].line > original.line:
+                    expected[entry_id] = original
             for ids in (set(few), set(IDS)):
-                found = progress._records_with_ids(fh.fileno(), log, ids)
+                found, _ = with_ids(fh, str(log), ids)
                 assert found == {i: r for i, r in expected.items() if i in ids}
-            # A reader that holds no batch in memory (reads it again at its commit) counts the same.
-            fh.seek(0)
-            with mock.patch.object(progress._Batch, "HOLD", 1):
-                again = list(progress._Scan(str(log), []).records(fh))
-            fh.seek(0)
-            assert again == list(progress._Scan(str(log), []).records(fh))
+            with mock.patch.object(reader, "BLOCK", 7):
+                small = reader.EntrySink()
+                again, _ = reader.read(fh, str(log), [small])
+            assert (again.problems, again.set_aside, sorted(small.entries)) == (
+                whole.problems,
+                whole.set_aside,
+                sorted(sink.entries),
+            )
 
 
-def test_a_long_batch_is_read_again_instead_of_held(small_plan: Path) -> None:
-    """Past ``_Batch.HOLD`` lines a reader keeps only where a batch lies and reads it again at its
-    commit; what it counts, and what repair moves when the commit is missing, stay the same."""
+def test_a_long_batch_counts_whole_or_not_at_all(small_plan: Path) -> None:
+    """A batch is tallied as it streams by (its rows are not held); what it counts, and what repair
+    moves when the commit is missing, do not depend on how the log is cut into blocks."""
     log = small_plan.with_name("plan.progress.jsonl")
     rows = [(f"r{j}", "t01-fund", f"0.{j + 1}", "2006-04-01") for j in range(7)]
     write(small_plan.parent / "seven.csv", csv_rows(rows).decode())
     assert run("--plan", small_plan, "record", "--from", small_plan.parent / "seven.csv").code == 0
-    with mock.patch.object(progress._Batch, "HOLD", 3):
+    with mock.patch.object(reader, "BLOCK", 100):
         read = read_log(log)
         assert [(e.id, e.value, e.line) for e in read.entries] == [(f"r{j}", f"0.{j + 1}", j + 1) for j in range(7)]
         whole = log.read_bytes()
         log.write_bytes(whole[: whole.rindex(b'{"commit"')])  # the commit never made it
         assert read_log(log).entries == []
-        repaired = progress.repair(log, NOW)
+        repaired = repair(log, NOW)
         assert (repaired.lines, log.read_bytes()) == ([1, 2, 3, 4, 5, 6, 7], b"")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from edplan.log.ledger import history, read_log
+from edplan.log.store import history, read_log
 from tests.conftest import run
 
 

@@ -1,6 +1,6 @@
 """edplan: track the numeric targets of a government work plan.
 
-The package is a library first (``edplan.plan.load``, ``edplan.log.ledger``, ``edplan.status.engine``)
+The package is a library first (``edplan.plan.load``, ``edplan.log.store``, ``edplan.status.engine``)
 with the ``edplan`` command line on top (``edplan.cli``).
 """
 

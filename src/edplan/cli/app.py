@@ -290,7 +290,7 @@ class State:
 
     @property
     def log_path(self) -> Path:
-        from edplan.log.ledger import log_path_for
+        from edplan.log.store import log_path_for
 
         return self.log or log_path_for(self.plan)
 

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from edplan.errors import Problem, UsageError, msg
+from edplan.log import store
 from edplan.log.entries import Entry, parse_date, suggest_ids
-from edplan.log.ledger import history, read_log
-from edplan.log.ledger import known_on as known
-from edplan.log.scan import scan
+from edplan.log.lines import DATE
 from edplan.plan.load import require_plan
 from edplan.plan.model import Plan
 from edplan.status.engine import (
@@ -27,7 +26,6 @@ from edplan.status.engine import (
     Report,
     Status,
     TargetStatus,
-    compute,
     compute_table,
     default_as_of,
     narrow,
@@ -178,8 +176,8 @@ def build_status(
     filters, fail_on, problems = _filters(plan, options)
     if problems:
         raise UsageError(problems)
-    # One streaming pass into a tally (summary.py says why it is fast).
-    scanned = scan(log_path, known_by=known_on)
+    # One streaming pass into a tally (log/reader.py says why it is fast), or the tally cache.
+    scanned = store.tally(log_path, store.rules_of(plan), known_by=known_on)
     report = narrow(compute_table(plan, scanned.table, as_of or default_as_of(plan, today)), filters)
     report = dataclasses.replace(report, known_on=known_on)
     report.warnings[:0] = [p.as_msg() for p in scanned.problems]
@@ -231,17 +229,18 @@ def build_show(
         )
     section, task, target = found
     # --known-on replays what was known then, here as in status; --as-of only picks the entries' dates.
-    read = read_log(log_path, known_by=known_on)
+    # One pass: the same tally as status (so the same figures) and this target's entries as recorded.
+    told = store.story(log_path, target.id, store.rules_of(plan), known_by=known_on)
     when = as_of or default_as_of(plan, today)
-    report = dataclasses.replace(compute(plan, read.entries, when), known_on=known_on)
+    report = dataclasses.replace(compute_table(plan, told.table, when), known_on=known_on)
     row = next(r for r in report.rows if r.target.id == target.id)
     stories = [
         Story(h.entry, tuple(a for a in h.amendments if known_on is None or a.date <= known_on))
-        for h in history(log_path, target.id)
-        if h.entry.date <= when and (known_on is None or known(h.entry, known_on))
+        for h in told.histories
+        if h.entry.date <= when and (known_on is None or store.known_on(h.entry, known_on))
     ]
     stories.sort(key=lambda s: (s.entry.date, s.entry.line))
-    warnings = [p.as_msg() for p in read.problems] + [w for w in report.warnings if target.id in w]
+    warnings = [p.as_msg() for p in told.read.problems] + [w for w in report.warnings if target.id in w]
     return ShowResult(row, report, stories, section.title, task.title, warnings)
 
 
@@ -287,14 +286,18 @@ def build_meeting(
                 hint=msg("give an earlier date, e.g. the last meeting's"),
             )
         )
-    read = read_log(log_path, known_by=known_on)
-    now = dataclasses.replace(compute(plan, read.entries, when), known_on=known_on)
-    now.warnings[:0] = [p.as_msg() for p in read.problems]
     # The status as it stood at the last meeting: as of that day, with what was known that day.
     then_known = start if known_on is None else min(start, known_on)
-    then = compute(plan, read_log(log_path, known_by=then_known).entries, start)
+    first, last = start.isoformat(), when.isoformat()
+    # One pass: the tally now, the tally as known then, and the entries dated since the last meeting.
+    read = store.meeting(
+        log_path, store.rules_of(plan), known_on, then_known, lambda row: first < row[DATE] <= last
+    )
+    now = dataclasses.replace(compute_table(plan, read.now, when), known_on=known_on)
+    now.warnings[:0] = [p.as_msg() for p in read.read.problems]
+    then = compute_table(plan, read.then, start)
     by_id = {r.target.id: r for r in now.rows}
-    recorded = [(e, by_id[e.target]) for e in read.entries if start < e.date <= when and e.target in by_id]
+    recorded = [(e, by_id[e.target]) for e in read.recorded if e.target in by_id]
     recorded.sort(key=lambda pair: (pair[0].date, pair[0].line))
     changes = [Change(r, b.status) for r, b in zip(now.rows, then.rows, strict=True) if r.status is not b.status]
     worst = (Status.overdue, Status.lagging, Status.at_risk)

@@ -2,7 +2,7 @@
 
 Each checks what it is given against the plan with the one :class:`~edplan.log.entries.Checker`, collects
 every problem before refusing (nothing is written then), and hands the log work to
-:mod:`edplan.log.ledger`.
+:mod:`edplan.log.writer` and :mod:`edplan.log.repair`.
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ from edplan.log.entries import (
     parse_date,
     read_value,
 )
-from edplan.log.ledger import Amended, Amendment, Repaired, append_amendment, append_entries, repair
+from edplan.log.lines import Amendment
+from edplan.log.repair import Repaired, repair
 from edplan.log.rows import Progress, read_rows
+from edplan.log.store import rules_of
+from edplan.log.writer import Amended, append_amendment, append_entries
 from edplan.plan.load import require_plan
 from edplan.plan.model import Target
 from edplan.units import UnitError
@@ -81,7 +84,7 @@ def record_one(
     result = Checker(plan).check(draft, today, _stamp(now))
     if isinstance(result, list):
         raise InputError(_as_problems(result, ARGUMENT_NAMES))
-    appended = append_entries(log_path, [result], dry_run=dry_run)
+    appended = append_entries(log_path, [result], dry_run=dry_run, rules=rules_of(plan))
     if appended.conflicts:
         raise InputError(
             Problem(
@@ -174,7 +177,7 @@ def import_entries(
     if problems:
         problems.sort(key=lambda p: p.line or 0)
         raise InputError(problems)
-    appended = append_entries(log_path, entries, dry_run=dry_run)
+    appended = append_entries(log_path, entries, dry_run=dry_run, rules=rules_of(plan))
     if appended.conflicts:
         raise InputError(
             [

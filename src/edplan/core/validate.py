@@ -8,7 +8,7 @@ from pathlib import Path
 
 from edplan.errors import Problem, UsageError, msg
 from edplan.log.entries import Checker, check_logged
-from edplan.log.ledger import LOG_SUFFIX, log_path_for, read_log
+from edplan.log.store import LOG_SUFFIX, check_entries, log_path_for, rules_of
 from edplan.plan.document import check_document
 from edplan.plan.load import load_plan
 from edplan.plan.model import Plan
@@ -78,21 +78,20 @@ def _log(plan: Plan, log_path: Path) -> Checked:
     """The log as readers see it (torn lines, unfinished batches, id conflicts), then every entry as it
     now stands (corrections applied, retractions left out) judged against the plan. A figure fixed by
     a correction is reported at the correction's line."""
-    read = read_log(log_path)
-    checked = Checked(str(log_path), "log", list(read.problems), {"entries": len(read.entries)})
     checker = Checker(plan)
+    read, checks = check_entries(log_path, rules_of(plan), lambda entry: check_logged(checker, entry))
+    checked = Checked(str(log_path), "log", list(read.problems), {"entries": checks.count})
     fixed_by = {a.entry_id: a.line for a in read.amendments if a.kind == "correction"}
-    for entry in read.entries:
-        for p in check_logged(checker, entry):
-            line = fixed_by.get(entry.id, entry.line) if p.field in ("value", "unit") else entry.line
-            checked.problems.append(
-                Problem(
-                    msg("{id}: {message}", id=entry.id, message=p.message),
-                    path=str(log_path),
-                    line=line,
-                    field=p.field,
-                    hint=p.hint,
-                )
+    for entry, p in checks.problems:
+        line = fixed_by.get(entry.id, entry.line) if p.field in ("value", "unit") else entry.line
+        checked.problems.append(
+            Problem(
+                msg("{id}: {message}", id=entry.id, message=p.message),
+                path=str(log_path),
+                line=line,
+                field=p.field,
+                hint=p.hint,
             )
+        )
     checked.problems.sort(key=lambda p: p.line or 0)
     return checked

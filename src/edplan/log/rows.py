@@ -9,7 +9,7 @@ JSON ``null`` is the same as leaving it out). Without a header, columns come in 
 Nothing here judges a row against the plan (:class:`edplan.log.entries.Checker` does, for every path
 alike); this module only reports what stops a row from being read at all, naming the line: bad
 bytes, a line over 64 KB, a wrong number of columns, a missing trailing newline (a cut-off input).
-It reads the user's input file and nothing else; the log is :mod:`edplan.log.ledger`'s.
+It reads the user's input file and nothing else; the log is :mod:`edplan.log.writer`'s.
 """
 
 from __future__ import annotations

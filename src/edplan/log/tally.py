@@ -2,17 +2,17 @@
 
 Status needs, per target and day, the sum of the entries (cumulative targets), the latest reading
 (level targets and milestones) and how many entries there were. A log of a million entries folds into
-a few thousand such cells, so status runs in bounded memory whatever the size of the log: the file
-layer streams the log into a :data:`Table` (``summary.py`` does it without building an ``Entry`` per
-line) and :func:`edplan.status.engine.compute_table` reads the table.
+a few thousand such cells, so status runs in bounded memory whatever the size of the log: the reader
+(:mod:`edplan.log.reader`) streams the log into a :data:`Table` and
+:func:`edplan.status.engine.compute_table` reads the table.
 
-:func:`fold_rows` is the one fold: ``summary.py`` feeds it rows straight from the log's text, :func:`fold`
-from ``Entry`` objects; a property test checks that both ways give the same table.
+:func:`fold_rows` is the one fold; :func:`fold` feeds it ``Entry`` objects (tests and callers that
+hold entries), and a property test checks that the reader's table is the fold of the exact entries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,43 +22,70 @@ from edplan.log.entries import Entry
 #   total  the exact sum of the values (None when a value is not a number: milestone stages)
 #   count  how many entries
 #   last   the value of the latest entry in log order (a reading, or a stage)
-#   order  the log position of that latest entry (compares cells of one day in different units)
+#   order  the log line of that latest entry (compares cells of one day in different units)
 Key = tuple[str, str | None, str]
 Cell = list[Any]
 Table = dict[Key, Cell]
 
-
-# As the log's text gives them: id, target, value, unit ('' when none), day, batch ('' when none).
-Row = tuple[str, str, str, str, str, str]
+_NUMBERS: dict[str, Decimal | None] = {}  # values as written, read once each (bounded below)
 
 
-def fold_rows(table: Table, rows: Iterable[Row], order: int) -> int:
-    """Fold entries, given as rows in log order from ``order`` on, into the table; the next order.
-
-    The one place entries are added up: ``summary.scan`` hands it the rows its pattern matched in a
-    block of the log, :func:`fold` rows made from ``Entry`` objects.
-    """
-    for _id, target, value, unit, day, _batch in rows:
-        key = (target, unit or None, day)
-        cell = table.get(key)
+def _amount(value: str) -> Decimal | None:
+    amount = _NUMBERS.get(value, _MISSING)
+    if amount is _MISSING:
         try:
-            amount: Decimal | None = Decimal(value)
+            amount = Decimal(value)
         except InvalidOperation:
             amount = None  # a milestone stage
+        if len(_NUMBERS) < 200_000:
+            _NUMBERS[value] = amount
+    return amount  # type: ignore[no-any-return]
+
+
+_MISSING: Any = object()
+
+
+def fold_rows(table: Table, rows: Iterable[tuple[str, str, str, str]], lines: Iterable[int]) -> None:
+    """Fold entries into the table: each row is (target, value, unit or '', day), with its log line.
+
+    Rows may come in any order (the reader hands amended entries over at the end of the log): the
+    sum does not care, and the latest reading is the one with the highest line.
+    """
+    for (target, value, unit, day), order in zip(rows, lines, strict=True):
+        key = (target, unit or None, day)
+        cell = table.get(key)
+        amount = _amount(value)
         if cell is None:
             table[key] = [amount, 1, value, order]
-        else:
-            total = cell[0]
-            cell[0] = total + amount if total is not None and amount is not None else None
-            cell[1] += 1
+            continue
+        total = cell[0]
+        cell[0] = total + amount if total is not None and amount is not None else None
+        cell[1] += 1
+        if order >= cell[3]:
             cell[2] = value
             cell[3] = order
-        order += 1
-    return order
+
+
+def merge(table: Table, part: Table) -> None:
+    """Add a part (the tally of one batch) into the table."""
+    for key, (total, count, last, order) in part.items():
+        cell = table.get(key)
+        if cell is None:
+            table[key] = [total, count, last, order]
+            continue
+        cell[0] = cell[0] + total if cell[0] is not None and total is not None else None
+        cell[1] += count
+        if order >= cell[3]:
+            cell[2] = last
+            cell[3] = order
 
 
 def fold(entries: Iterable[Entry]) -> Table:
-    """The table of entries given in log order."""
+    """The table of entries (their ``line`` orders the readings; 0 for all: the given order)."""
     table: Table = {}
-    fold_rows(table, ((e.id, e.target, e.value, e.unit or "", e.date.isoformat(), "") for e in entries), 0)
+    listed: Sequence[Entry] = list(entries)
+    orders = [e.line for e in listed]
+    if len(set(orders)) != len(orders):
+        orders = list(range(len(listed)))
+    fold_rows(table, ((e.target, e.value, e.unit or "", e.date.isoformat()) for e in listed), orders)
     return table

@@ -648,6 +648,19 @@ MESSAGES_ZH.update(
     {
         # reading the log
         "run 'edplan repair' to set it aside": "可运行 'edplan repair' 将其移出",
+        # --- the one reader (issue 10): lines.py, reader.py, lock.py, writer.py ---
+        "the field '{field}' is given twice": "字段 '{field}' 出现了两次",
+        "'{field}' holds a lone surrogate (not text)": "'{field}' 含孤立的代理码位（不是文本）",
+        "'{field}' holds a control character": "'{field}' 含控制字符",
+        "the progress log is not a regular file (a pipe, a device or a socket)": "进度日志不是普通文件（而是管道、设备或套接字）",
+        "give the path of a .progress.jsonl file": "请给出 .progress.jsonl 文件的路径",
+        "{id}: value '{value}' is not a number; {target} counts numbers": "{id}：值 '{value}' 不是数字；{target} 按数字计",
+        "{id}: '{value}' is not a stage of {target} ({stages})": "{id}：'{value}' 不是 {target} 的阶段（{stages}）",
+        "correct the correction with 'edplan correct', or retract the entry": "请用 'edplan correct' 再次更正，或撤回该记录",
+        "correct it with 'edplan correct {id} --value …', or retract it": "请用 'edplan correct {id} --value …' 更正，或撤回",
+        "this is not a progress log: {bad} of its first {lines} lines are not JSON objects": "这不是进度日志：前 {lines} 行中有 {bad} 行不是 JSON 对象",
+        "check --log: a progress log has one JSON object per line (plans/NAME.progress.jsonl)": "请检查 --log：进度日志每行一个 JSON 对象（plans/名称.progress.jsonl）",
+        # --- end of the one reader (issue 10) ---
         "incomplete entry (write interrupted)": "记录不完整（写入被中断）",
         "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)": "批次 {batch}（第 {first}–{last} 行）未完成：不计入（写入被中断）",
         "unfinished batch {batch} (line {first}): not counted (write interrupted)": "批次 {batch}（第 {first} 行）未完成：不计入（写入被中断）",

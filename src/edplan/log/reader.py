@@ -1,0 +1,811 @@
+"""The one reader of the progress log: every command sees the same entries and the same warnings.
+
+Status, show, report, validate, repair and the writers' id checks all read the log through
+:func:`read`. The rules are coded here once:
+
+* **Framing.** A line counts when it is whole (ends with a newline), at most ``MAX_LINE_BYTES``, and
+  parses (:mod:`edplan.log.lines`). The entries of a batch count only when the commit line naming the
+  batch and their number directly follows them (blank lines aside); anything else between them, a
+  correction included, leaves the batch unfinished (not counted, set aside by repair).
+* **Ids.** The first line with an id holds it. A later entry with the same id and the same content is
+  a copy (both sides of a union merge; dropped and counted); with other content it is a conflict (not
+  counted, one warning). Entries and amendments share one id space.
+* **Amendments.** Corrections and retractions apply to the entry they name, wherever it stands, in
+  log order; an amendment of something that is not a committed entry is a warning.
+* **Values.** With the plan's :data:`Rules`, an entry (or correction) whose value the target cannot
+  use (not a number for a counted target; not a stage of a milestone) is skipped with its line.
+
+One bad line is skipped with its line number in one warning; it never takes the rest down.
+
+Why it is fast for every log users make: a block of the log (1 MB) is decoded once and matched by one
+compiled pattern that accepts exactly the canonical entry line (``findall`` runs in C), batches are
+tallied as they stream by (a batch of any size costs its cells, not its rows), and ids are kept as
+64-bit fingerprints in sorted arrays (8 bytes an id). Two passes: a byte search for amendments first
+(they are few; an entry they name is held back and handed over amended at the end), then the fold.
+When two fingerprints collide (a copy, a conflict, or chance) the pass is run again with exact ids
+for just those fingerprints, so the answer is always the exact one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise, repeat
+from typing import IO, NamedTuple
+
+from edplan.errors import Problem, msg
+from edplan.log.entries import Entry
+from edplan.log.lines import (
+    BATCH,
+    CANONICAL,
+    DATE,
+    FORCED,
+    ID,
+    MAX_LINE_BYTES,
+    RECORDED,
+    REPAIR_HINT,
+    TARGET,
+    UNIT,
+    VALUE,
+    Amendment,
+    Commit,
+    Row,
+    entry_of,
+    is_date,
+    parse_line,
+    row_of,
+)
+from edplan.log.tally import Table, fold_rows, merge
+
+BLOCK = 1 << 20
+# What a target accepts: None, a number (written as edplan writes numbers); a set, those stages.
+Rules = Mapping[str, frozenset[str] | None]
+_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,6})?")
+_AMENDMENT_BYTES = (b'"corrects"', b'"retracts"', b"\\u")  # \u: a key may be written escaped
+
+
+class Span(NamedTuple):
+    """Lines ``first``–``last`` of the log, bytes ``start``–``end``: what repair moves as one."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+# --- what the reader hands its results to ---------------------------------------------------------
+
+
+class Sink:
+    """Receives the entries that count, as they stand (amendments applied), with their lines.
+
+    Rows of an open batch are staged and then committed or dropped; the default keeps staged rows
+    in a list (fine for a sink that filters: show's one target, a writer's few ids). Rows arrive in
+    log order, except the amended entries, which come at the end.
+    """
+
+    def __init__(self, known_by: dt.date | None = None) -> None:
+        self._staged: list[tuple[Row, int]] = []
+        # the log as known at the end of this day: entries recorded and amendments dated by then
+        self.known = known_by.isoformat() if known_by is not None else None
+
+    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        raise NotImplementedError
+
+    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        self._staged.extend(zip(rows, lines, strict=True))
+
+    def commit(self) -> None:
+        if self._staged:
+            staged, self._staged = self._staged, []
+            self.take([r for r, _ in staged], [n for _, n in staged])
+
+    def drop(self) -> None:
+        self._staged = []
+
+    def reset(self) -> None:
+        """The reader starts over (exact ids for colliding fingerprints): forget everything."""
+        self._staged = []
+
+
+class TallySink(Sink):
+    """Folds entries into a :data:`~edplan.log.tally.Table`; a batch folds into its own table until
+    its commit, so memory is the cells, whatever the size of the batch."""
+
+    def __init__(self, known_by: dt.date | None = None) -> None:
+        super().__init__(known_by)
+        self.table: Table = {}
+        self.part: Table = {}
+
+    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        fold_rows(self.table, ((r[TARGET], r[VALUE], r[UNIT], r[DATE]) for r in rows), lines)
+
+    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        fold_rows(self.part, ((r[TARGET], r[VALUE], r[UNIT], r[DATE]) for r in rows), lines)
+
+    def commit(self) -> None:
+        merge(self.table, self.part)
+        self.part = {}
+
+    def drop(self) -> None:
+        self.part = {}
+
+    def reset(self) -> None:
+        self.table, self.part = {}, {}
+
+
+class EntrySink(Sink):
+    """Collects the entries a test accepts (on the row, before an ``Entry`` is built)."""
+
+    def __init__(self, wanted: Callable[[Row], bool] | None = None, known_by: dt.date | None = None) -> None:
+        super().__init__(known_by)
+        self.wanted = wanted
+        self.entries: list[Entry] = []
+
+    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        wanted = self.wanted
+        self.entries.extend(entry_of(r, n) for r, n in zip(rows, lines, strict=True) if wanted is None or wanted(r))
+
+    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        wanted = self.wanted
+        if wanted is None:
+            super().stage(rows, lines)
+        else:
+            self._staged.extend((r, n) for r, n in zip(rows, lines, strict=True) if wanted(r))
+
+    def reset(self) -> None:
+        super().reset()
+        self.entries = []
+
+
+class CountSink(Sink):
+    """Only counts (validate's summary; cheap)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self._pending = 0
+
+    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        self.count += len(rows)
+
+    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        self._pending += len(rows)
+
+    def commit(self) -> None:
+        self.count += self._pending
+        self._pending = 0
+
+    def drop(self) -> None:
+        self._pending = 0
+
+    def reset(self) -> None:
+        self.count = self._pending = 0
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Read:
+    """What one read of the log found, beside what its sinks collected."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    # every amendment that counts, in log order (applied or not: --known-on may leave some out)
+    amendments: list[Amendment] = field(default_factory=list)
+    # the entries amendments name, as originally recorded (show tells their story)
+    amended: dict[str, Entry] = field(default_factory=dict)
+    set_aside: list[Span] = field(default_factory=list)  # what repair moves out
+    lines: int = 0  # lines read
+    entries: int = 0  # entries that count (as known on the day asked)
+    duplicates: int = 0
+    corrected: int = 0
+    retracted: int = 0
+    torn: bool = False
+    exact_ids: int = 0  # fingerprints that collided and were read exactly (0 on most logs)
+
+    def amendments_of(self, entry_id: str) -> tuple[Amendment, ...]:
+        return tuple(a for a in self.amendments if a.entry_id == entry_id)
+
+
+def read(
+    fh: IO[bytes],
+    path: str,
+    sinks: Sequence[Sink],
+    *,
+    rules: Rules | None = None,
+    start: int = 0,
+    first_line: int = 1,
+    hashes: Sequence[array[int]] | None = None,
+) -> tuple[Read, list[array[int]]]:
+    """Read the log from byte ``start`` (line ``first_line``) to its end into ``sinks``.
+
+    Each sink may ask for the log as known at the end of a day (its ``known``): entries recorded and
+    amendments dated by then. ``hashes``: the id fingerprints of the part before ``start`` (a cache's), so that a copy
+    of an earlier id is still seen as one. Returns the read and the id fingerprints of the whole log
+    (sorted arrays, by value range) for a cache to keep.
+    """
+    referenced = _referenced(fh, start)
+    suspects: frozenset[int] = frozenset()
+    while True:
+        fh.seek(start)
+        for sink in sinks:
+            sink.reset()
+        pass_ = _Pass(path, sinks, rules, referenced, suspects, first_line, hashes)
+        pass_.run(fh)
+        if suspects:
+            break
+        found = pass_.collisions()
+        if not found:
+            break
+        suspects = found
+    result = pass_.finish()
+    result.exact_ids = len(suspects)
+    return result, pass_.fingerprints()
+
+
+def extend(
+    fh: IO[bytes],
+    path: str,
+    rules: Rules | None,
+    start: int,
+    first_line: int,
+    hashes: Sequence[array[int]],
+    referenced: Iterable[str],
+) -> tuple[Read, Table, list[array[int]]] | None:
+    """Read only what was appended after ``start`` to a log whose read up to there is known (a
+    cache's), when that is exactly what a read of the whole log would add: the new part holds no
+    amendment, no entry an earlier amendment names, and no id seen before. None: read it all."""
+    if _referenced(fh, start):
+        return None
+    sink = TallySink()
+    pass_ = _Pass(path, [sink], rules, set(referenced), frozenset(), first_line, hashes)
+    fh.seek(start)
+    pass_.run(fh)
+    if pass_.held or pass_.amendments or pass_.collisions():
+        return None
+    return pass_.finish(), sink.table, pass_.fingerprints()
+
+
+def _referenced(fh: IO[bytes], start: int) -> set[str]:
+    """Pass one: the ids that amendments name (a byte search skips every other line). A superset is
+    harmless (pass two decides which amendments count)."""
+    fh.seek(start)
+    names: set[str] = set()
+    carry = b""
+    while block := fh.read(BLOCK):
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1
+        whole, carry = data[:cut], data[cut:]
+        if len(carry) > MAX_LINE_BYTES:
+            carry = b""  # an overlong line counts for nothing
+        if not any(b in whole for b in _AMENDMENT_BYTES):
+            continue
+        for line in whole.split(b"\n"):
+            if len(line) <= MAX_LINE_BYTES and any(b in line for b in _AMENDMENT_BYTES):
+                parsed = parse_line(line, 0, "", [])
+                if parsed is not None and isinstance(parsed[0], Amendment):
+                    names.add(parsed[0].entry_id)
+    return names
+
+
+# --- id fingerprints ------------------------------------------------------------------------------
+
+_BUCKETS = 16
+_BOUNDS = [i << 60 for i in range(1, _BUCKETS)]
+
+
+def id_hashes(ids: Iterable[str]) -> list[int]:
+    """A 64-bit fingerprint of each id, the same in every process (CRC-32 and Adler-32 side by side),
+    so that the fingerprints a cache keeps still match the next run's. Computed in C."""
+    encoded = list(map(str.encode, ids))
+    return list(
+        map(operator.or_, map(operator.lshift, map(zlib.crc32, encoded), repeat(32)), map(zlib.adler32, encoded))
+    )
+
+
+def _spread(values: list[int], into: list[array[int]]) -> None:
+    values.sort()
+    at = 0
+    for bucket, bound in enumerate(_BOUNDS):
+        end = bisect_left(values, bound, at)
+        if end > at:
+            into[bucket].extend(values[at:end])
+        at = end
+    if at < len(values):
+        into[-1].extend(values[at:])
+
+
+def _empty() -> list[array[int]]:
+    return [array("Q") for _ in range(_BUCKETS)]
+
+
+# --- pass two -------------------------------------------------------------------------------------
+
+
+class _Batch:
+    def __init__(self, batch: str, first: int, start: int) -> None:
+        self.batch = batch
+        self.first = self.last = first
+        self.start = start
+        self.end = start
+        self.count = 0
+        self.ids: list[int] = []
+        self.held: list[tuple[Row, int]] = []
+        self.exact: dict[str, tuple[int, tuple[str, ...]]] = {}
+        self.taken = 0  # entries handed to the sinks' stage
+
+
+class _Pass:
+    def __init__(
+        self,
+        path: str,
+        sinks: Sequence[Sink],
+        rules: Rules | None,
+        referenced: set[str],
+        suspects: frozenset[int],
+        first_line: int,
+        hashes: Sequence[array[int]] | None,
+    ) -> None:
+        self.path = path
+        self.sinks = sinks
+        self.rules = rules
+        # the knowledge the counts are about: the first sink's
+        self.known = sinks[0].known if sinks else None
+        self.referenced = referenced
+        self.suspects = suspects
+        self.result = Read(path)
+        self.old = list(hashes) if hashes is not None else _empty()
+        self.new = _empty()
+        self.line = first_line - 1  # lines finished so far
+        self.offset = 0
+        self.pending: _Batch | None = None
+        self.held: dict[str, tuple[Row, int]] = {}  # entries amendments name, as recorded
+        self.exact: dict[str, tuple[int, tuple[str, ...]]] = {}  # suspect ids: first line, content
+        self.amendments: list[Amendment] = []
+        self.numbers: set[str] = set()
+
+    # -- problems --
+
+    def problem(self, message: str, line: int, field_name: str | None = None, hint: str | None = REPAIR_HINT) -> None:
+        self.result.problems.append(Problem(message, path=self.path, line=line, field=field_name, hint=hint))
+
+    def aside(self, first: int, last: int, start: int, end: int) -> None:
+        self.result.set_aside.append(Span(first, last, start, end))
+
+    # -- the stream --
+
+    def run(self, fh: IO[bytes]) -> None:
+        self.offset = fh.tell()  # where the bytes not yet handled start
+        at = self.offset  # where the next block starts
+        carry = b""
+        skip_from: int | None = None  # an overlong line being skipped started here
+        while block := fh.read(BLOCK):
+            block_at, at = at, at + len(block)
+            if skip_from is not None:
+                newline = block.find(b"\n")
+                if newline == -1:
+                    continue
+                self.line += 1
+                self.offset = block_at + newline + 1
+                self._overlong(skip_from, self.offset)
+                block = block[newline + 1 :]
+                skip_from = None
+            data = carry + block if carry else block
+            cut = data.rfind(b"\n") + 1
+            whole, carry = data[:cut], data[cut:]
+            if whole:
+                self._block(whole)
+            if len(carry) > MAX_LINE_BYTES:
+                skip_from, carry = self.offset, b""
+        if skip_from is not None or carry:
+            self._unfinished()
+            self.result.torn = True
+            self.problem(msg("incomplete entry (write interrupted)"), self.line + 1)
+            self.aside(self.line + 1, self.line + 1, self.offset, at)
+            return
+        self._unfinished()
+
+    def _overlong(self, start: int, end: int) -> None:
+        self._unfinished()
+        self.problem(msg("line is longer than {limit} bytes (corrupt entry)", limit=f"{MAX_LINE_BYTES:,}"), self.line)
+        self.aside(self.line, self.line, start, end)
+
+    def _block(self, whole: bytes) -> None:
+        """Lines ending in a newline, from ``self.offset``."""
+        count = whole.count(b"\n")
+        try:
+            text = whole.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            rows: list[Row] = CANONICAL.findall(text)
+            if len(rows) == count and self._plain_dates(rows):
+                batches = {r[BATCH] for r in rows}
+                first = self.line + 1
+                lines = range(first, first + count)
+                if batches == {""} and self.pending is None:
+                    self._admit(rows, lines, None)
+                    self.line += count
+                    self.offset += len(whole)
+                    return
+                if len(batches) == 1 and "" not in batches:
+                    batch = next(iter(batches))
+                    if self.pending is None or self.pending.batch == batch:
+                        if self.pending is None:
+                            self.pending = _Batch(batch, first, self.offset)
+                        self._admit(rows, lines, self.pending)
+                        self.pending.last = first + count - 1
+                        self.pending.count += count
+                        self.line += count
+                        self.offset += len(whole)
+                        self.pending.end = self.offset
+                        return
+        for raw in whole.split(b"\n")[:-1]:
+            self.line += 1
+            start = self.offset
+            self.offset += len(raw) + 1
+            self._one(raw, start)
+
+    def _plain_dates(self, rows: list[Row]) -> bool:
+        return all(is_date(d) for d in {r[DATE] for r in rows})
+
+    def _one(self, raw: bytes, start: int) -> None:
+        number = self.line
+        if len(raw) > MAX_LINE_BYTES:
+            self._overlong(start, self.offset)
+            return
+        if not raw.strip():
+            return
+        row: Row | None = None
+        batch = ""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        match = CANONICAL.fullmatch(text) if text is not None else None
+        if match is not None and is_date(match.group(DATE + 1)):
+            row = match.groups(default="")  # type: ignore[assignment]
+            assert row is not None
+            batch = row[BATCH]
+        else:
+            parsed = parse_line(raw, number, self.path, self.result.problems)
+            if parsed is None:
+                self._unfinished()
+                self.aside(number, number, start, self.offset)
+                return
+            record, batch_of = parsed
+            if isinstance(record, Commit):
+                self._commit(record, number, start)
+                return
+            if isinstance(record, Amendment):
+                self._unfinished()
+                self._amendment(record)
+                return
+            row = row_of(record, batch_of)
+            batch = batch_of or ""
+        if batch:
+            if self.pending is not None and self.pending.batch != batch:
+                self._unfinished()
+            if self.pending is None:
+                self.pending = _Batch(batch, number, start)
+            self._admit([row], [number], self.pending)
+            self.pending.last = number
+            self.pending.count += 1
+            self.pending.end = self.offset
+            return
+        self._unfinished()
+        self._admit([row], [number], None)
+
+    # -- batches --
+
+    def _commit(self, record: Commit, number: int, start: int) -> None:
+        pending = self.pending
+        if pending is not None and pending.batch == record.batch and pending.count == record.lines:
+            self.pending = None
+            self.new_ids(pending.ids)
+            self.held.update((r[ID], (r, n)) for r, n in pending.held if r[ID] not in self.held)
+            self.exact.update((k, v) for k, v in pending.exact.items() if k not in self.exact)
+            self.result.entries += pending.taken
+            for sink in self.sinks:
+                sink.commit()
+            return
+        self._unfinished()
+        self.problem(
+            msg("commit of batch {batch} does not follow its {lines} lines", batch=record.batch, lines=record.lines),
+            number,
+        )
+        self.aside(number, number, start, self.offset)
+
+    def _unfinished(self) -> None:
+        pending = self.pending
+        if pending is None:
+            return
+        self.pending = None
+        for sink in self.sinks:
+            sink.drop()
+        self.problem(
+            msg(
+                "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)"
+                if pending.last > pending.first
+                else "unfinished batch {batch} (line {first}): not counted (write interrupted)",
+                batch=pending.batch,
+                first=pending.first,
+                last=pending.last,
+            ),
+            pending.first,
+        )
+        self.aside(pending.first, pending.last, pending.start, pending.end)
+
+    def new_ids(self, values: list[int]) -> None:
+        if values:
+            _spread(values, self.new)
+
+    # -- entries --
+
+    def _admit(self, rows: Sequence[Row], lines: Sequence[int], batch: _Batch | None) -> None:
+        """Entries that count once their batch (if any) does: ids, held entries, known-on, values."""
+        hashes = id_hashes(r[ID] for r in rows)
+        if self.suspects:
+            rows, lines, hashes = self._exact_ids(rows, lines, hashes, batch)
+        if batch is None:
+            self.new_ids(hashes)
+        else:
+            batch.ids.extend(hashes)
+        if self.referenced:
+            keep = [i for i, r in enumerate(rows) if r[ID] not in self.referenced]
+            if len(keep) < len(rows):
+                held = self.held if batch is None else None
+                for i, r in enumerate(rows):
+                    if r[ID] in self.referenced:
+                        if held is not None:
+                            held.setdefault(r[ID], (r, lines[i]))
+                        else:
+                            assert batch is not None
+                            batch.held.append((r, lines[i]))
+                rows = [rows[i] for i in keep]
+                lines = [lines[i] for i in keep]
+        if self.rules is not None:
+            rows, lines = self._usable(rows, lines)
+        if not rows:
+            return
+        known: dict[str | None, tuple[Sequence[Row], Sequence[int]]] = {None: (rows, lines)}
+        for sink in self.sinks:
+            day = sink.known
+            if day is not None and day not in known:
+                keep = [i for i, r in enumerate(rows) if not r[RECORDED] or r[RECORDED][:10] <= day]
+                if len(keep) == len(rows):
+                    known[day] = (rows, lines)
+                else:
+                    known[day] = ([rows[i] for i in keep], [lines[i] for i in keep])
+            these, at = known[sink.known]
+            if not these:
+                continue
+            if batch is None:
+                sink.take(these, at)
+            else:
+                sink.stage(these, at)
+        counted = len(known[self.known][0]) if self.known in known else len(rows)
+        if batch is None:
+            self.result.entries += counted
+        else:
+            batch.taken += counted
+
+    def _exact_ids(
+        self, rows: Sequence[Row], lines: Sequence[int], hashes: list[int], batch: _Batch | None
+    ) -> tuple[list[Row], list[int], list[int]]:
+        """The rerun's id rule for fingerprints that collided: the first line holds the id."""
+        suspects = self.suspects
+        out_rows: list[Row] = []
+        out_lines: list[int] = []
+        out_hashes: list[int] = []
+        for row, line, h in zip(rows, lines, hashes, strict=True):
+            if h in suspects:
+                content = ("entry", *row[TARGET : FORCED])
+                first = self.exact.get(row[ID]) or (batch.exact.get(row[ID]) if batch else None)
+                if first is not None:
+                    self._again(row[ID], line, first, content)
+                    continue
+                (batch.exact if batch is not None else self.exact)[row[ID]] = (line, content)
+            out_rows.append(row)
+            out_lines.append(line)
+            out_hashes.append(h)
+        return out_rows, out_lines, out_hashes
+
+    def _again(self, entry_id: str, line: int, first: tuple[int, tuple[str, ...]], content: tuple[str, ...]) -> None:
+        if first[1] == content:
+            self.result.duplicates += 1
+        else:
+            self.problem(
+                msg("id '{id}' is used by a different entry on line {line}", id=entry_id, line=first[0]),
+                line,
+                "id",
+                msg("ids identify one entry; correct a figure with 'edplan correct'"),
+            )
+
+    def _usable(self, rows: Sequence[Row], lines: Sequence[int]) -> tuple[Sequence[Row], Sequence[int]]:
+        rules = self.rules
+        assert rules is not None
+        bad: list[int] = []
+        numbers = self.numbers
+        for i, row in enumerate(rows):
+            target, value = row[TARGET], row[VALUE]
+            if target not in rules:
+                continue
+            rule = rules[target]
+            if rule is None:
+                if value in numbers:
+                    continue
+                if _NUMBER.fullmatch(value):
+                    if len(numbers) < 100_000:
+                        numbers.add(value)
+                    continue
+            elif value in rule:
+                continue
+            bad.append(i)
+            self._unusable(row, lines[i], rule)
+        if not bad:
+            return rows, lines
+        skip = set(bad)
+        return [r for i, r in enumerate(rows) if i not in skip], [n for i, n in enumerate(lines) if i not in skip]
+
+    def _unusable(self, row: Row, line: int, rule: frozenset[str] | None, correction: bool = False) -> None:
+        value = row[VALUE][:40]
+        if rule is None:
+            message = msg(
+                "{id}: value '{value}' is not a number; {target} counts numbers",
+                id=row[ID],
+                value=value,
+                target=row[TARGET],
+            )
+        else:
+            message = msg(
+                "{id}: '{value}' is not a stage of {target} ({stages})",
+                id=row[ID],
+                value=value,
+                target=row[TARGET],
+                stages=", ".join(sorted(rule)),
+            )
+        hint = (
+            msg("correct the correction with 'edplan correct', or retract the entry")
+            if correction
+            else msg("correct it with 'edplan correct {id} --value …', or retract it", id=row[ID])
+        )
+        self.problem(message, line, "value", hint)
+
+    # -- amendments --
+
+    def _amendment(self, amendment: Amendment) -> None:
+        h = id_hashes([amendment.id])
+        if self.suspects and h[0] in self.suspects:
+            content = ("amendment", *map(str, amendment.key()))
+            first = self.exact.get(amendment.id)
+            if first is not None:
+                self._again(amendment.id, amendment.line, first, content)
+                return
+            self.exact[amendment.id] = (amendment.line, content)
+        self.new_ids(h)
+        self.amendments.append(amendment)
+
+    # -- the end --
+
+    def collisions(self) -> frozenset[int]:
+        """Fingerprints that came twice (in this read, or again after a cache's part)."""
+        found: set[int] = set()
+        for old, new in zip(self.old, self.new, strict=True):
+            if not new:
+                continue
+            merged = sorted(new)
+            for a, b in pairwise(merged):
+                if a == b:
+                    found.add(a)
+            if old:
+                for h in set(new):
+                    i = bisect_left(old, h)
+                    if i < len(old) and old[i] == h:
+                        found.add(h)
+        return frozenset(found)
+
+    def fingerprints(self) -> list[array[int]]:
+        return [array("Q", sorted(old + new)) if new else old for old, new in zip(self.old, self.new, strict=True)]
+
+    def finish(self) -> Read:
+        result = self.result
+        by_entry: dict[str, list[Amendment]] = {}
+        for a in self.amendments:
+            by_entry.setdefault(a.entry_id, []).append(a)
+        result.amendments = self.amendments
+        for a in self.amendments:
+            if a.entry_id not in self.held:
+                self.problem(
+                    msg(
+                        "correction {id} refers to '{entry}', which is not an entry of this log"
+                        if a.kind == "correction"
+                        else "retraction {id} refers to '{entry}', which is not an entry of this log",
+                        id=a.id,
+                        entry=a.entry_id,
+                    ),
+                    a.line,
+                    "corrects" if a.kind == "correction" else "retracts",
+                    msg("amend an entry by its id"),
+                )
+        for entry_id, (row, line) in self.held.items():
+            result.amended[entry_id] = entry_of(row, line)
+        done: dict[str | None, tuple[list[Row], list[int]]] = {}
+        for known in dict.fromkeys([self.known, *(sink.known for sink in self.sinks)]):
+            done[known] = self._as_they_stand(by_entry, known, first=not done)
+        for sink in self.sinks:
+            rows, lines = done[sink.known]
+            if rows:
+                sink.take(rows, lines)
+        result.entries += len(done[self.known][0])
+        result.lines = self.line
+        result.problems.sort(key=lambda p: p.line or 0)
+        result.set_aside.sort(key=lambda s: s.start)
+        return result
+
+
+    def _as_they_stand(
+        self, by_entry: dict[str, list[Amendment]], known: str | None, first: bool
+    ) -> tuple[list[Row], list[int]]:
+        """The held entries with their amendments known by ``known`` (None: all): the rows that count.
+        ``first``: the first knowledge asked about reports the problems and counts (once)."""
+        result = self.result
+        rows: list[Row] = []
+        lines: list[int] = []
+        for entry_id, (row, line) in sorted(self.held.items(), key=lambda item: item[1][1]):
+            if known is not None and row[RECORDED] and row[RECORDED][:10] > known:
+                continue
+            now: Row | None = row
+            for a in by_entry.get(entry_id, ()):
+                if known is not None and a.date.isoformat() > known:
+                    continue
+                if a.kind == "retraction":
+                    now = None  # a retraction is final
+                    break
+                corrected = _corrected(row, a)
+                rule = self.rules.get(row[TARGET], _ANY) if self.rules is not None else _ANY
+                if rule is not _ANY and not _fits(corrected[VALUE], rule):
+                    if first:
+                        self._unusable(corrected, a.line, rule, correction=True)
+                    continue  # the entry stands as it was before this correction
+                now = corrected
+            if now is None:
+                result.retracted += first
+                continue
+            if now is not row:
+                result.corrected += first
+            elif self.rules is not None and row[TARGET] in self.rules:
+                rule = self.rules[row[TARGET]]
+                if not _fits(row[VALUE], rule):
+                    if first:
+                        self._unusable(row, line, rule)
+                    continue
+            rows.append(now)
+            lines.append(line)
+        return rows, lines
+
+
+_ANY: frozenset[str] | None = frozenset({"\x00any"})
+
+
+def _corrected(row: Row, a: Amendment) -> Row:
+    """The entry's row with a correction's value, unit and forced reason."""
+    i, t, _, _, d, n, s, _, r, b = row
+    return (i, t, a.value or "", a.unit or "", d, n, s, a.forced, r, b)
+
+
+def _fits(value: str, rule: frozenset[str] | None) -> bool:
+    return bool(_NUMBER.fullmatch(value)) if rule is None else value in rule
+
+
+def rows_of(entries: Iterable[Entry]) -> Iterator[Row]:
+    """Rows of entries (tests build logs from entries)."""
+    return (row_of(e, None) for e in entries)
