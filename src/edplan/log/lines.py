@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
@@ -108,25 +109,50 @@ def commit_line(batch: str, lines: int) -> str:
 
 
 # --- the canonical entry line ---------------------------------------------------------------------
-# Text without a quote, a backslash or a control character: what json.dumps(ensure_ascii=False)
-# writes for such text is the text itself, so a match needs no decoding. A line with any escape is
-# left to parse_line (json.loads), which decodes it; both give the same fields for the same line.
+# Strings are matched as "anything but a quote": the caller first makes sure that the text holds no
+# backslash and no control character (plain(), one C-level pass over a whole block), and then every
+# quote is a string's end, what json.dumps(ensure_ascii=False) writes for a string is the string
+# itself, and a match needs no decoding. A line with an escape or a control character is left to
+# parse_line (json.loads); both give the same fields for the same line (a property test checks it).
 # Lengths are bounded so that a canonical line is always shorter than MAX_LINE_BYTES (a longer note
-# is still read, by parse_line).
-_TEXT = r'[^"\\\x00-\x1f\x7f\ud800-\udfff]'
+# is still read, by parse_line). The reader takes a block's matches only when there are as many as
+# lines: a match that ran across a newline would cover two lines, so the counts could not agree.
+_TEXT = '[^"]'  # a newline too: see above why a match still never spans two lines
 _SHORT = _TEXT + "{1,256}"
 _LONG = _TEXT + "{1,4096}"
-CANONICAL = re.compile(
-    r'^\{"id": "(' + _SHORT + r')", "target": "(' + _SHORT + r')", "value": "(' + _SHORT + r')"'
-    r'(?:, "unit": "(' + _SHORT + r')")?, "date": "([0-9]{4}-[0-9]{2}-[0-9]{2})"'
-    r'(?:, "note": "(' + _LONG + r')")?(?:, "source": "(' + _LONG + r')")?(?:, "forced": "(' + _LONG + r')")?'
-    r'(?:, "recorded": "(' + _SHORT + r')")?'
-    r'(?:, "batch": "(' + _SHORT + r')")?\}$',
-    re.MULTILINE,
-)
-# A row: the fields of an entry line as text, in CANONICAL's group order ("" for a field left out).
-Row = tuple[str, str, str, str, str, str, str, str, str, str]
-ID, TARGET, VALUE, UNIT, DATE, NOTE, SOURCE, FORCED, RECORDED, BATCH = range(10)
+
+
+def _pattern(notes: bool) -> re.Pattern[str]:
+    # ``notes``: capture note, source and forced too (show and validate need them; status does not,
+    # and every group costs: the pattern for status is the same line shape with those uncaptured).
+    n = "(" if notes else "(?:"
+    return re.compile(
+        r'^\{"id": "(' + _SHORT + r')", "target": "(' + _SHORT + r')", "value": "(' + _SHORT + r')"'
+        r'(?:, "unit": "(' + _SHORT + r')")?, "date": "([0-9]{4}-[0-9]{2}-[0-9]{2})"'
+        r'(?:, "note": "' + n + _LONG + r')")?(?:, "source": "' + n + _LONG + r')")?'
+        r'(?:, "forced": "' + n + _LONG + r')")?'
+        r'(?:, "recorded": "(' + _SHORT + r')")?'
+        r'(?:, "batch": "(' + _SHORT + r')")?\}$',
+        re.MULTILINE,
+    )
+
+
+CANONICAL = _pattern(notes=True)  # groups: id, target, value, unit, date, note, source, forced, recorded, batch
+TALLY = _pattern(notes=False)  # groups: id, target, value, unit, date, recorded, batch: a short Row as it is
+# A full match's groups in Row order (the tally's seven first, so both rows share their indexes).
+TO_ROW = operator.itemgetter(0, 1, 2, 3, 4, 8, 9, 5, 6, 7)
+_CONTROL_BYTES = bytes([*range(0x00, 0x0A), *range(0x0B, 0x20), 0x7F])
+
+
+def plain(data: bytes) -> bool:
+    """No backslash and no control character but the newline: CANONICAL's precondition."""
+    return b"\\" not in data and len(data.translate(None, _CONTROL_BYTES)) == len(data)
+
+
+# A row: the fields of an entry line as text ("" for a field left out). A short row (the status path's)
+# stops after BATCH: it has no note, source or forced reason.
+Row = tuple[str, ...]
+ID, TARGET, VALUE, UNIT, DATE, RECORDED, BATCH, NOTE, SOURCE, FORCED = range(10)
 
 
 def row_of(entry: Entry, batch: str | None) -> Row:
@@ -136,15 +162,17 @@ def row_of(entry: Entry, batch: str | None) -> Row:
         entry.value,
         entry.unit or "",
         entry.date.isoformat(),
+        entry.recorded,
+        batch or "",
         entry.note,
         entry.source,
         entry.forced,
-        entry.recorded,
-        batch or "",
     )
 
 
 def entry_of(row: Row, line: int) -> Entry:
+    if len(row) <= NOTE:
+        row = (*row, "", "", "")
     return Entry(
         row[ID],
         row[TARGET],

@@ -29,6 +29,8 @@ for just those fingerprints, so the answer is always the exact one.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import mmap
 import operator
 import re
 import zlib
@@ -37,6 +39,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise, repeat
+from operator import itemgetter
 from typing import IO, NamedTuple
 
 from edplan.errors import Problem, msg
@@ -48,9 +51,12 @@ from edplan.log.lines import (
     FORCED,
     ID,
     MAX_LINE_BYTES,
+    NOTE,
     RECORDED,
     REPAIR_HINT,
+    TALLY,
     TARGET,
+    TO_ROW,
     UNIT,
     VALUE,
     Amendment,
@@ -59,15 +65,36 @@ from edplan.log.lines import (
     entry_of,
     is_date,
     parse_line,
+    plain,
     row_of,
 )
-from edplan.log.tally import Table, fold_rows, merge
+from edplan.log.tally import Cell, RawKey, Table, as_table, fold_block, merge
 
 BLOCK = 1 << 20
+_ID, _TARGET, _VALUE, _DATE, _BATCH = (itemgetter(i) for i in (ID, TARGET, VALUE, DATE, BATCH))
+_KEY = itemgetter(TARGET, UNIT, DATE)
+# What stands on the lines that cut a block of entries: commits and amendments (found with a byte
+# search; any other odd line only costs its stretch of the block the bulk path).
+_CUTS = (b'{"commit"', b'"corrects"', b'"retracts"')
+
+
+def _specials(whole: bytes) -> list[int]:
+    """Where the lines holding a commit or an amendment start, in order."""
+    starts: set[int] = set()
+    for needle in _CUTS:
+        at = whole.find(needle)
+        while at != -1:
+            start = whole.rfind(b"\n", 0, at) + 1
+            starts.add(start)
+            end = whole.find(b"\n", at)
+            at = -1 if end == -1 else whole.find(needle, end)
+    return sorted(starts)
 # What a target accepts: None, a number (written as edplan writes numbers); a set, those stages.
 Rules = Mapping[str, frozenset[str] | None]
 _NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,6})?")
-_AMENDMENT_BYTES = (b'"corrects"', b'"retracts"', b"\\u")  # \u: a key may be written escaped
+# Every amendment line holds one of these: its key as edplan writes it, or (a key written with an
+# escape, by hand) a backslash.
+_AMENDMENT_BYTES = (b'rects"', b'racts"', b"\\")
 
 
 class Span(NamedTuple):
@@ -120,24 +147,28 @@ class TallySink(Sink):
 
     def __init__(self, known_by: dt.date | None = None) -> None:
         super().__init__(known_by)
-        self.table: Table = {}
-        self.part: Table = {}
+        self.raw: dict[RawKey, Cell] = {}  # units as the log writes them ('' for none)
+        self.part: dict[RawKey, Cell] = {}
+
+    @property
+    def table(self) -> Table:
+        return as_table(self.raw)
 
     def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        fold_rows(self.table, ((r[TARGET], r[VALUE], r[UNIT], r[DATE]) for r in rows), lines)
+        fold_block(self.raw, map(_KEY, rows), list(map(_VALUE, rows)), lines)
 
     def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        fold_rows(self.part, ((r[TARGET], r[VALUE], r[UNIT], r[DATE]) for r in rows), lines)
+        fold_block(self.part, map(_KEY, rows), list(map(_VALUE, rows)), lines)
 
     def commit(self) -> None:
-        merge(self.table, self.part)
+        merge(self.raw, self.part)  # type: ignore[arg-type]
         self.part = {}
 
     def drop(self) -> None:
         self.part = {}
 
     def reset(self) -> None:
-        self.table, self.part = {}, {}
+        self.raw, self.part = {}, {}
 
 
 class EntrySink(Sink):
@@ -275,24 +306,30 @@ def extend(
 
 
 def _referenced(fh: IO[bytes], start: int) -> set[str]:
-    """Pass one: the ids that amendments name (a byte search skips every other line). A superset is
-    harmless (pass two decides which amendments count)."""
-    fh.seek(start)
+    """Pass one: the ids that amendments name, found by a byte search over the file (mapped, not read:
+    the search runs over the page cache). A superset is harmless: pass two decides which count."""
+    try:
+        view: mmap.mmap | bytes = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (ValueError, OSError, io.UnsupportedOperation):  # empty, or not a file (tests read bytes)
+        fh.seek(0)
+        view = fh.read()
     names: set[str] = set()
-    carry = b""
-    while block := fh.read(BLOCK):
-        data = carry + block if carry else block
-        cut = data.rfind(b"\n") + 1
-        whole, carry = data[:cut], data[cut:]
-        if len(carry) > MAX_LINE_BYTES:
-            carry = b""  # an overlong line counts for nothing
-        if not any(b in whole for b in _AMENDMENT_BYTES):
-            continue
-        for line in whole.split(b"\n"):
-            if len(line) <= MAX_LINE_BYTES and any(b in line for b in _AMENDMENT_BYTES):
-                parsed = parse_line(line, 0, "", [])
-                if parsed is not None and isinstance(parsed[0], Amendment):
-                    names.add(parsed[0].entry_id)
+    try:
+        for needle in _AMENDMENT_BYTES:
+            at = view.find(needle, start)
+            while at != -1:
+                line_start = max(view.rfind(b"\n", start, at) + 1, start)
+                end = view.find(b"\n", at)
+                if end == -1:
+                    break  # a torn last line: pass two reports it
+                if end - line_start <= MAX_LINE_BYTES:
+                    parsed = parse_line(view[line_start:end], 0, "", [])
+                    if parsed is not None and isinstance(parsed[0], Amendment):
+                        names.add(parsed[0].entry_id)
+                at = view.find(needle, end)
+    finally:
+        if isinstance(view, mmap.mmap):
+            view.close()
     return names
 
 
@@ -371,6 +408,11 @@ class _Pass:
         self.exact: dict[str, tuple[int, tuple[str, ...]]] = {}  # suspect ids: first line, content
         self.amendments: list[Amendment] = []
         self.numbers: set[str] = set()
+        # Sinks that build entries need the note, source and forced reason of every line; the tally
+        # does not, and the exact rerun compares them (a copy has the same note, a conflict may not).
+        self.full = bool(suspects) or any(not isinstance(sink, TallySink) for sink in sinks)
+        self.pattern = CANONICAL if self.full else TALLY
+        self.usable: set[tuple[str, str]] = set()  # (target, value) pairs the rules accept
 
     # -- problems --
 
@@ -419,43 +461,68 @@ class _Pass:
         self.aside(self.line, self.line, start, end)
 
     def _block(self, whole: bytes) -> None:
-        """Lines ending in a newline, from ``self.offset``."""
-        count = whole.count(b"\n")
-        try:
-            text = whole.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None:
-            rows: list[Row] = CANONICAL.findall(text)
-            if len(rows) == count and self._plain_dates(rows):
-                batches = {r[BATCH] for r in rows}
-                first = self.line + 1
-                lines = range(first, first + count)
-                if batches == {""} and self.pending is None:
-                    self._admit(rows, lines, None)
-                    self.line += count
-                    self.offset += len(whole)
-                    return
-                if len(batches) == 1 and "" not in batches:
-                    batch = next(iter(batches))
-                    if self.pending is None or self.pending.batch == batch:
-                        if self.pending is None:
-                            self.pending = _Batch(batch, first, self.offset)
-                        self._admit(rows, lines, self.pending)
-                        self.pending.last = first + count - 1
-                        self.pending.count += count
-                        self.line += count
-                        self.offset += len(whole)
-                        self.pending.end = self.offset
-                        return
+        """Lines ending in a newline, from ``self.offset``: in bulk where they are canonical entries,
+        one at a time around the lines that are not (commits, amendments, anything else)."""
+        if self._bulk(whole):
+            return
+        starts = _specials(whole)
+        if not starts or len(starts) > max(16, len(whole) // 4096):
+            self._lines(whole)  # no help in cutting: entry-shaped lines that are not canonical, or many
+            return
+        at = 0
+        for start in starts:
+            if start > at and not self._bulk(whole[at:start]):
+                self._lines(whole[at:start])
+            at = whole.index(b"\n", start) + 1
+            self._lines(whole[start:at])
+        if at < len(whole) and not self._bulk(whole[at:]):
+            self._lines(whole[at:])
+
+    def _lines(self, whole: bytes) -> None:
         for raw in whole.split(b"\n")[:-1]:
             self.line += 1
             start = self.offset
             self.offset += len(raw) + 1
             self._one(raw, start)
 
+    def _bulk(self, whole: bytes) -> bool:
+        """Take a run of lines at once if every one is a canonical entry of the same batch (or of no
+        batch, with none open); False (nothing taken) otherwise."""
+        if not plain(whole):
+            return False
+        try:
+            text = whole.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        count = whole.count(b"\n")
+        rows: list[Row] = self.pattern.findall(text)
+        if len(rows) != count or not self._plain_dates(rows):
+            return False
+        if self.full:
+            rows = list(map(TO_ROW, rows))
+        batches = set(map(_BATCH, rows))
+        first = self.line + 1
+        lines = range(first, first + count)
+        if batches == {""} and self.pending is None:
+            self._admit(rows, lines, None)
+        elif len(batches) == 1 and "" not in batches:
+            batch = next(iter(batches))
+            if self.pending is not None and self.pending.batch != batch:
+                return False
+            if self.pending is None:
+                self.pending = _Batch(batch, first, self.offset)
+            self._admit(rows, lines, self.pending)
+            self.pending.last = first + count - 1
+            self.pending.count += count
+            self.pending.end = self.offset + len(whole)
+        else:
+            return False
+        self.line += count
+        self.offset += len(whole)
+        return True
+
     def _plain_dates(self, rows: list[Row]) -> bool:
-        return all(is_date(d) for d in {r[DATE] for r in rows})
+        return all(map(is_date, set(map(_DATE, rows))))
 
     def _one(self, raw: bytes, start: int) -> None:
         number = self.line
@@ -467,13 +534,14 @@ class _Pass:
         row: Row | None = None
         batch = ""
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8") if plain(raw) else None
         except UnicodeDecodeError:
             text = None
-        match = CANONICAL.fullmatch(text) if text is not None else None
+        match = self.pattern.fullmatch(text) if text is not None else None
         if match is not None and is_date(match.group(DATE + 1)):
-            row = match.groups(default="")  # type: ignore[assignment]
-            assert row is not None
+            row = match.groups(default="")
+            if self.full:
+                row = TO_ROW(row)
             batch = row[BATCH]
         else:
             parsed = parse_line(raw, number, self.path, self.result.problems)
@@ -552,14 +620,15 @@ class _Pass:
 
     def _admit(self, rows: Sequence[Row], lines: Sequence[int], batch: _Batch | None) -> None:
         """Entries that count once their batch (if any) does: ids, held entries, known-on, values."""
-        hashes = id_hashes(r[ID] for r in rows)
+        ids = list(map(_ID, rows))
+        hashes = id_hashes(ids)
         if self.suspects:
             rows, lines, hashes = self._exact_ids(rows, lines, hashes, batch)
         if batch is None:
             self.new_ids(hashes)
         else:
             batch.ids.extend(hashes)
-        if self.referenced:
+        if self.referenced and not self.referenced.isdisjoint(ids):
             keep = [i for i, r in enumerate(rows) if r[ID] not in self.referenced]
             if len(keep) < len(rows):
                 held = self.held if batch is None else None
@@ -608,7 +677,7 @@ class _Pass:
         out_hashes: list[int] = []
         for row, line, h in zip(rows, lines, hashes, strict=True):
             if h in suspects:
-                content = ("entry", *row[TARGET : FORCED])
+                content = ("entry", *row[TARGET:RECORDED], *row[NOTE:FORCED])
                 first = self.exact.get(row[ID]) or (batch.exact.get(row[ID]) if batch else None)
                 if first is not None:
                     self._again(row[ID], line, first, content)
@@ -633,6 +702,15 @@ class _Pass:
     def _usable(self, rows: Sequence[Row], lines: Sequence[int]) -> tuple[Sequence[Row], Sequence[int]]:
         rules = self.rules
         assert rules is not None
+        # The usual case in C: every (target, value) of the block was judged usable before.
+        pairs = set(zip(map(_TARGET, rows), map(_VALUE, rows), strict=True))
+        if pairs <= self.usable:
+            return rows, lines
+        for target, value in pairs - self.usable:
+            if len(self.usable) < 200_000 and (target not in rules or _fits(value, rules[target])):
+                self.usable.add((target, value))
+        if pairs <= self.usable:
+            return rows, lines
         bad: list[int] = []
         numbers = self.numbers
         for i, row in enumerate(rows):
@@ -798,8 +876,9 @@ _ANY: frozenset[str] | None = frozenset({"\x00any"})
 
 def _corrected(row: Row, a: Amendment) -> Row:
     """The entry's row with a correction's value, unit and forced reason."""
-    i, t, _, _, d, n, s, _, r, b = row
-    return (i, t, a.value or "", a.unit or "", d, n, s, a.forced, r, b)
+    if len(row) <= NOTE:
+        return (*row[:VALUE], a.value or "", a.unit or "", *row[DATE:NOTE])
+    return (*row[:VALUE], a.value or "", a.unit or "", *row[DATE:FORCED], a.forced)
 
 
 def _fits(value: str, rule: frozenset[str] | None) -> bool:
