@@ -8,6 +8,7 @@ every problem before refusing (nothing is written then), and hands the log work 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
@@ -26,11 +27,11 @@ from edplan.log.entries import (
     parse_date,
     read_value,
 )
-from edplan.log.lines import Amendment
+from edplan.log.lines import Amendment, entry_line
 from edplan.log.repair import Repaired, repair
-from edplan.log.rows import Progress, read_rows
+from edplan.log.rows import Progress, iter_rows
 from edplan.log.store import rules_of
-from edplan.log.writer import Amended, append_amendment, append_entries
+from edplan.log.writer import Amended, append_amendment, append_entries, append_spooled
 from edplan.plan.load import require_plan
 from edplan.plan.model import Target
 from edplan.units import UnitError
@@ -126,58 +127,54 @@ def import_entries(
 
     Every bad row is reported (``NAME:LINE: column: what; how to fix``) before anything is written.
     ``force`` (--force REASON) lets the rows the plausibility check refuses through, each keeping it.
+    Rows stream: each is checked and written to a temporary spool file as its log line, so memory
+    does not grow with the input (but for an id → line map that catches an id used twice); the
+    spool is appended under the log's lock once every row is good.
     """
     plan = require_plan(plan_path)
     forced = check_force(force)
     if forced:
         raise InputError(_as_problems(forced, ARGUMENT_NAMES))
-    read = read_rows(stream, name, progress)
     checker = Checker(plan)
     recorded = _stamp(now)
-    problems = list(read.problems)
-    entries: list[Entry] = []
-    lines: list[int] = []
-    by_id: dict[str, tuple[int, Entry]] = {}
-    for row in read.rows:
-        draft = row.draft if force is None else replace(row.draft, force=force)
-        result = checker.check(draft, today, recorded, date_required=True)
-        if isinstance(result, list):
-            problems += [
-                Problem(
-                    msg("{field}: {message}", field=p.field, message=p.message),
-                    name,
-                    row.line,
-                    field=p.field,
-                    hint=p.hint,
-                )
-                for p in result
-            ]
-            continue
-        first = by_id.get(result.id)
-        if first is not None and first[1].key() != result.key():
-            problems.append(
-                Problem(
-                    msg(
-                        "{field}: {message}",
-                        field="id",
-                        message=msg(
-                            "id '{id}' is also used by line {line} for another entry", id=result.id, line=first[0]
-                        ),
-                    ),
-                    name,
-                    row.line,
-                    field="id",
-                    hint=msg("give every entry its own id"),
-                )
-            )
-            continue
-        by_id.setdefault(result.id, (row.line, result))
-        entries.append(result)
-        lines.append(row.line)
-    if problems:
-        problems.sort(key=lambda p: p.line or 0)
-        raise InputError(problems)
-    appended = append_entries(log_path, entries, dry_run=dry_run, rules=rules_of(plan))
+    problems: list[Problem] = []
+    batch = new_id("b")
+    # id → its input line and a fingerprint of its content (line << 64 | hash): enough to tell a
+    # repeated row from a conflicting one in about 100 bytes per row.
+    by_id: dict[str, int] = {}
+    rows = 0
+    with tempfile.TemporaryFile() as spool:
+        for row in iter_rows(stream, name, problems, progress):
+            rows += 1
+            draft = row.draft if force is None else replace(row.draft, force=force)
+            result = checker.check(draft, today, recorded, date_required=True)
+            if isinstance(result, list):
+                problems += [
+                    Problem(
+                        msg("{field}: {message}", field=p.field, message=p.message),
+                        name,
+                        row.line,
+                        field=p.field,
+                        hint=p.hint,
+                    )
+                    for p in result
+                ]
+                continue
+            fingerprint = hash(result.key()) & _MASK
+            first = by_id.get(result.id)
+            if first is not None:
+                if first & _MASK != fingerprint:
+                    problems.append(_twice(name, row.line, result.id, first >> 64))
+                continue  # the same row twice: written once
+            by_id[result.id] = row.line << 64 | fingerprint
+            if not problems:
+                spool.write(entry_line(result, batch).encode("utf-8"))
+        if problems:
+            problems.sort(key=lambda p: p.line or 0)
+            raise InputError(problems)
+        if not by_id:
+            return Imported(name, rows, 0, 0, dry_run)  # nothing to add: the log is not even created
+        appended = append_spooled(log_path, spool, set(by_id), batch, dry_run=dry_run, rules=rules_of(plan))
     if appended.conflicts:
         raise InputError(
             [
@@ -187,19 +184,37 @@ def import_entries(
                         field="id",
                         message=msg(
                             "id '{id}' is already recorded with different content (log line {line})",
-                            id=c.entry.id,
-                            line=c.line,
+                            id=entry_id,
+                            line=line,
                         ),
                     ),
                     name,
-                    lines[c.index],
+                    by_id[entry_id] >> 64,
                     field="id",
                     hint=msg("use a new id, or 'edplan correct' to change a recorded figure"),
                 )
-                for c in appended.conflicts
+                for entry_id, line in appended.conflicts
             ]
         )
-    return Imported(name, len(read.rows), len(appended.added), len(appended.already), dry_run)
+    duplicates = rows - len(by_id)
+    return Imported(name, rows, appended.added, appended.already + duplicates, dry_run)
+
+
+_MASK = (1 << 64) - 1
+
+
+def _twice(name: str, line: int, entry_id: str, first: int) -> Problem:
+    return Problem(
+        msg(
+            "{field}: {message}",
+            field="id",
+            message=msg("id '{id}' is also used by line {line} for another entry", id=entry_id, line=first),
+        ),
+        name,
+        line,
+        field="id",
+        hint=msg("give every entry its own id"),
+    )
 
 
 # --- corrections and retractions ------------------------------------------------------------------

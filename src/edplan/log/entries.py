@@ -128,6 +128,9 @@ class Checker:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.targets: dict[str, Target] = {t.id: t for _, _, t in plan.targets()}
+        # A bulk import repeats figures and dates: each distinct one is read once (both are pure).
+        self._figures: dict[tuple[str, str, str | None, str | None], Figure | list[FieldProblem]] = {}
+        self._dates: dict[str, dt.date | None] = {}
 
     def check(
         self, draft: Draft, today: dt.date, recorded: str, date_required: bool = False
@@ -155,7 +158,12 @@ class Checker:
         date_given = draft.date is not None and bool(draft.date.strip())
         if date_given:
             assert draft.date is not None
-            when = parse_date(draft.date)
+            if draft.date in self._dates:
+                when = self._dates[draft.date]
+            else:
+                when = parse_date(draft.date)
+                if len(self._dates) < 10_000:
+                    self._dates[draft.date] = when
             if when is None:
                 problems.append(
                     FieldProblem(
@@ -192,7 +200,13 @@ class Checker:
         value_text = draft.value.strip()
         figure: Figure | list[FieldProblem] = []
         if target is not None:
-            figure = read_value(target, value_text, unit, plan.settings, force=draft.force)
+            key = (target.id, value_text, unit, draft.force)
+            known = self._figures.get(key)
+            if known is None:
+                known = read_value(target, value_text, unit, plan.settings, force=draft.force)
+                if len(self._figures) < 100_000:
+                    self._figures[key] = known
+            figure = list(known) if isinstance(known, list) else known
             if isinstance(figure, list):
                 problems += figure
         problems += check_text("note", draft.note) + check_text("source", draft.source)

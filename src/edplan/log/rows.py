@@ -76,6 +76,15 @@ def open_input(spec: str) -> tuple[IO[bytes], str, int | None]:
 def read_rows(stream: IO[bytes], name: str, progress: Progress | None = None) -> Rows:
     """Read every row of a CSV or JSON Lines input (told apart by its first non-blank character)."""
     result = Rows(name)
+    result.rows = list(iter_rows(stream, name, result.problems, progress))
+    result.problems.sort(key=lambda p: p.line or 0)
+    return result
+
+
+def iter_rows(stream: IO[bytes], name: str, problems: list[Problem], progress: Progress | None = None) -> Iterator[Row]:
+    """The rows of a CSV or JSON Lines input one at a time (a bulk import streams them: memory does
+    not grow with the input); the problems met are appended to ``problems`` as they come."""
+    result = Rows(name, problems=problems)
     decoded = _lines(stream, name, result.problems, progress)
     head: list[str] = []
     for text in decoded:
@@ -83,14 +92,12 @@ def read_rows(stream: IO[bytes], name: str, progress: Progress | None = None) ->
         if text.strip():
             break
     else:
-        return result  # empty input
+        return  # empty input
     lines = _Counted(itertools.chain(head, decoded))
     if head[-1].lstrip().startswith("{"):
-        _read_jsonl(lines, result)
+        yield from _read_jsonl(lines, result)
     else:
-        _read_csv(lines, result)
-    result.problems.sort(key=lambda p: p.line or 0)
-    return result
+        yield from _read_csv(lines, result)
 
 
 class _Counted:
@@ -177,7 +184,7 @@ def _suggest(name: str) -> str:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def _read_csv(lines: _Counted, result: Rows) -> None:
+def _read_csv(lines: _Counted, result: Rows) -> Iterator[Row]:
     reader = csv.reader(lines, strict=True)
     columns: tuple[str, ...] | None = None
     while True:
@@ -226,7 +233,7 @@ def _read_csv(lines: _Counted, result: Rows) -> None:
             )
             continue
         values = {name: cell for name, cell in zip(columns, cells, strict=True)}
-        result.rows.append(Row(start, _draft(values)))
+        yield Row(start, _draft(values))
 
 
 def _csv_problem(reason: str) -> tuple[str, str | None]:
@@ -279,7 +286,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _read_jsonl(lines: _Counted, result: Rows) -> None:
+def _read_jsonl(lines: _Counted, result: Rows) -> Iterator[Row]:
     for text in lines:
         number = lines.number
         if not text.strip():
@@ -321,7 +328,7 @@ def _read_jsonl(lines: _Counted, result: Rows) -> None:
                 _row_problem(result, number, key, msg("is missing"))
                 bad = True
         if not bad:
-            result.rows.append(Row(number, _draft(values)))
+            yield Row(number, _draft(values))
 
 
 def _kind(value: object) -> str:

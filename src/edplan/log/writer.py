@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import tempfile
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
@@ -26,7 +27,7 @@ from typing import IO
 from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.log import cache
 from edplan.log.entries import Entry, new_id
-from edplan.log.lines import Amendment, amendment_line, commit_line, entry_line
+from edplan.log.lines import Amendment, amendment_line, commit_line, entry_line, parse_line
 from edplan.log.lock import fsync_dir, opened
 from edplan.log.reader import EntrySink, Rules, TallySink, extend, id_hashes, read
 from edplan.log.store import apply_amendments, first_records, kept_read, rules_digest, with_ids
@@ -119,11 +120,9 @@ class _Known:
 
 
 def _contains(hashes: list[array[int]], h: int) -> bool:
-    for bucket in hashes:
-        i = bisect_left(bucket, h)
-        if i < len(bucket) and bucket[i] == h:
-            return True
-    return False
+    bucket = hashes[(h >> 60) % len(hashes)] if hashes else array("Q")  # the reader's buckets: by top bits
+    i = bisect_left(bucket, h)
+    return i < len(bucket) and bucket[i] == h
 
 
 def append_entries(
@@ -280,7 +279,92 @@ def write_all(fd: int, payload: bytes) -> None:
         view = view[written:]
 
 
-def copy_from(fd: int, source: IO[bytes]) -> None:
-    """Append a spooled file's bytes (a bulk import written to a temporary file first)."""
+# --- bulk imports: checked into a spool file first, appended from it -------------------------------
+
+
+@dataclass
+class BatchResult:
+    added: int  # written (or, with dry_run, that would be)
+    already: int  # ids already in the log with the same content: skipped (a retry)
+    conflicts: list[tuple[str, int]]  # (id, log line holding it with other content): nothing written
+    written: bool = False
+
+
+def append_spooled(
+    path: Path | str,
+    spool: IO[bytes],
+    ids: set[str],
+    batch: str,
+    dry_run: bool = False,
+    rules: Rules | None = None,
+) -> BatchResult:
+    """Append a batch that a bulk import has already checked and written, as canonical lines of batch
+    ``batch``, into ``spool`` (a temporary file): all of it or nothing, never an id twice.
+
+    Memory stays flat whatever the size of the import: the lines are copied from the spool in blocks
+    under the exclusive lock, then the commit line; a writer killed half-way leaves an unfinished
+    batch, which counts for nothing. Ids already in the log are skipped when the content is the same
+    (a retried import) and refuse the whole batch when it is not.
+    """
+    path = Path(path)
+    mode = fcntl.LOCK_SH if dry_run else fcntl.LOCK_EX
+    try:
+        with opened(path, mode, create=not dry_run) as (fd, created):
+            refuse_non_log(fd, path)
+            known = _Known(fd, path, ids, rules)
+            kept, result = _kept_lines(spool, known.found)
+            if result.conflicts or dry_run or not result.added:
+                return result
+            if result.added == 1:
+                # One new entry is a plain line, as 'record' writes it.
+                line = kept.read()
+                entry = parse_line(line.rstrip(b"\n"), 0, "", [])
+                assert entry is not None and isinstance(entry[0], Entry)
+                append_lines(fd, [entry_line(entry[0])], path, created)
+            else:
+                _append_batch(fd, kept, commit_line(batch, result.added).encode(), path, created)
+            result.written = True
+            known.extend(fd)
+            return result
+    except FileNotFoundError:  # a dry run on a log that does not exist yet
+        kept, result = _kept_lines(spool, {})
+        return result
+
+
+def _kept_lines(spool: IO[bytes], found: dict[str, Entry | Amendment]) -> tuple[IO[bytes], BatchResult]:
+    """The spool as it will be appended: without the lines whose id the log already holds."""
+    spool.seek(0)
+    result = BatchResult(0, 0, [])
+    if not found:
+        for block in iter(lambda: spool.read(1 << 20), b""):
+            result.added += block.count(b"\n")
+        spool.seek(0)
+        return spool, result
+    kept = tempfile.TemporaryFile()
+    for line in spool:
+        parsed = parse_line(line.rstrip(b"\n"), 0, "", [])
+        assert parsed is not None and isinstance(parsed[0], Entry)  # the import wrote it
+        entry = parsed[0]
+        old = found.get(entry.id)
+        if old is None:
+            kept.write(line)
+            result.added += 1
+        elif isinstance(old, Entry) and old.key() == entry.key():
+            result.already += 1
+        else:
+            result.conflicts.append((entry.id, old.line))
+    kept.seek(0)
+    return kept, result
+
+
+def _append_batch(fd: int, source: IO[bytes], commit: bytes, path: Path, created: bool) -> None:
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        write_all(fd, b"\n")  # end an interrupted write's fragment, so that ours is not glued onto it
     while chunk := source.read(1 << 20):
         write_all(fd, chunk)
+    os.fsync(fd)  # the entries are on disk before the commit line that makes them count
+    write_all(fd, commit)
+    os.fsync(fd)
+    if created:
+        fsync_dir(path.parent)
