@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from edplan.core.validate import validate_paths
 from edplan.log import lines as progress
-from edplan.log import reader
+from edplan.log import reader, sinks
 from edplan.log.entries import Entry
 from edplan.log.repair import repair
 from edplan.log.store import read_log, with_ids
@@ -445,7 +445,7 @@ def test_a_writer_finds_what_a_reader_counts(data: bytes, few: list[str]) -> Non
         log = Path(folder) / "plan.progress.jsonl"
         log.write_bytes(data)
         with open(log, "rb") as fh:
-            sink = reader.EntrySink()
+            sink = sinks.EntrySink()
             whole, _ = reader.read(fh, str(log), [sink])
             records: list[Entry | progress.Amendment] = [*sink.entries, *whole.amended.values(), *whole.amendments]
             expected: dict[str, Entry | progress.Amendment] = {}
@@ -459,7 +459,7 @@ def test_a_writer_finds_what_a_reader_counts(data: bytes, few: list[str]) -> Non
                 found, _ = with_ids(fh, str(log), ids)
                 assert found == {i: r for i, r in expected.items() if i in ids}
             with mock.patch.object(reader, "BLOCK", 7):
-                small = reader.EntrySink()
+                small = sinks.EntrySink()
                 again, _ = reader.read(fh, str(log), [small])
             assert (again.problems, again.set_aside, sorted(small.entries)) == (
                 whole.problems,

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edplan.log import cache, reader
+from edplan.log import cache, reader, sinks
 from edplan.log.entries import Entry
 from edplan.log.lines import Amendment, amendment_line, commit_line, entry_line
 from edplan.log.store import rules_of, tally
@@ -105,7 +105,7 @@ RULES = rules_of(require_plan(write(Path("/tmp/edplan-test-reader-plan.yaml"), S
 def read_all(data: bytes, known_by: dt.date | None = None) -> tuple[Table, reader.Read, list[Entry]]:
     import io
 
-    tally_sink, entries = reader.TallySink(known_by), reader.EntrySink(None, known_by)
+    tally_sink, entries = sinks.TallySink(known_by), sinks.EntrySink(None, known_by)
     result, _ = reader.read(io.BytesIO(data), "p.progress.jsonl", [tally_sink, entries], rules=RULES)
     return tally_sink.table, result, sorted(entries.entries, key=lambda e: e.line)
 

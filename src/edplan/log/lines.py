@@ -187,6 +187,13 @@ def entry_of(row: Row, line: int) -> Entry:
     )
 
 
+def corrected_row(row: Row, a: Amendment) -> Row:
+    """The entry's row with a correction's value, unit and forced reason."""
+    if len(row) <= NOTE:
+        return (*row[:VALUE], a.value or "", a.unit or "", *row[DATE:NOTE])
+    return (*row[:VALUE], a.value or "", a.unit or "", *row[DATE:FORCED], a.forced)
+
+
 _DAYS: dict[str, dt.date] = {}
 
 

@@ -28,22 +28,18 @@ for just those fingerprints, so the answer is always the exact one.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import mmap
-import operator
-import re
-import zlib
 from array import array
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise, repeat
 from operator import itemgetter
 from typing import IO, NamedTuple
 
 from edplan.errors import Problem, msg
+from edplan.log.amend import as_they_stand, orphans
 from edplan.log.entries import Entry
+from edplan.log.fingerprints import collisions, empty, id_hashes, merged, spread
 from edplan.log.lines import (
     BATCH,
     CANONICAL,
@@ -68,7 +64,9 @@ from edplan.log.lines import (
     plain,
     row_of,
 )
-from edplan.log.tally import Cell, RawKey, Table, as_table, fold_block, merge
+from edplan.log.rules import NUMBER, Rules, fits, unusable
+from edplan.log.sinks import Sink, TallySink
+from edplan.log.tally import Table
 
 BLOCK = 1 << 20
 _ID, _TARGET, _VALUE, _DATE, _BATCH = (itemgetter(i) for i in (ID, TARGET, VALUE, DATE, BATCH))
@@ -89,9 +87,6 @@ def _specials(whole: bytes) -> list[int]:
             end = whole.find(b"\n", at)
             at = -1 if end == -1 else whole.find(needle, end)
     return sorted(starts)
-# What a target accepts: None, a number (written as edplan writes numbers); a set, those stages.
-Rules = Mapping[str, frozenset[str] | None]
-_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,6})?")
 # Every amendment line holds one of these: its key as edplan writes it, or (a key written with an
 # escape, by hand) a backslash.
 _AMENDMENT_BYTES = (b'rects"', b'racts"', b"\\")
@@ -104,120 +99,6 @@ class Span(NamedTuple):
     last: int
     start: int
     end: int
-
-
-# --- what the reader hands its results to ---------------------------------------------------------
-
-
-class Sink:
-    """Receives the entries that count, as they stand (amendments applied), with their lines.
-
-    Rows of an open batch are staged and then committed or dropped; the default keeps staged rows
-    in a list (fine for a sink that filters: show's one target, a writer's few ids). Rows arrive in
-    log order, except the amended entries, which come at the end.
-    """
-
-    def __init__(self, known_by: dt.date | None = None) -> None:
-        self._staged: list[tuple[Row, int]] = []
-        # the log as known at the end of this day: entries recorded and amendments dated by then
-        self.known = known_by.isoformat() if known_by is not None else None
-
-    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        raise NotImplementedError
-
-    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        self._staged.extend(zip(rows, lines, strict=True))
-
-    def commit(self) -> None:
-        if self._staged:
-            staged, self._staged = self._staged, []
-            self.take([r for r, _ in staged], [n for _, n in staged])
-
-    def drop(self) -> None:
-        self._staged = []
-
-    def reset(self) -> None:
-        """The reader starts over (exact ids for colliding fingerprints): forget everything."""
-        self._staged = []
-
-
-class TallySink(Sink):
-    """Folds entries into a :data:`~edplan.log.tally.Table`; a batch folds into its own table until
-    its commit, so memory is the cells, whatever the size of the batch."""
-
-    def __init__(self, known_by: dt.date | None = None) -> None:
-        super().__init__(known_by)
-        self.raw: dict[RawKey, Cell] = {}  # units as the log writes them ('' for none)
-        self.part: dict[RawKey, Cell] = {}
-
-    @property
-    def table(self) -> Table:
-        return as_table(self.raw)
-
-    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        fold_block(self.raw, map(_KEY, rows), list(map(_VALUE, rows)), lines)
-
-    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        fold_block(self.part, map(_KEY, rows), list(map(_VALUE, rows)), lines)
-
-    def commit(self) -> None:
-        merge(self.raw, self.part)  # type: ignore[arg-type]
-        self.part = {}
-
-    def drop(self) -> None:
-        self.part = {}
-
-    def reset(self) -> None:
-        self.raw, self.part = {}, {}
-
-
-class EntrySink(Sink):
-    """Collects the entries a test accepts (on the row, before an ``Entry`` is built)."""
-
-    def __init__(self, wanted: Callable[[Row], bool] | None = None, known_by: dt.date | None = None) -> None:
-        super().__init__(known_by)
-        self.wanted = wanted
-        self.entries: list[Entry] = []
-
-    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        wanted = self.wanted
-        self.entries.extend(entry_of(r, n) for r, n in zip(rows, lines, strict=True) if wanted is None or wanted(r))
-
-    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        wanted = self.wanted
-        if wanted is None:
-            super().stage(rows, lines)
-        else:
-            self._staged.extend((r, n) for r, n in zip(rows, lines, strict=True) if wanted(r))
-
-    def reset(self) -> None:
-        super().reset()
-        self.entries = []
-
-
-class CountSink(Sink):
-    """Only counts (validate's summary; cheap)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-        self._pending = 0
-
-    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        self.count += len(rows)
-
-    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        self._pending += len(rows)
-
-    def commit(self) -> None:
-        self.count += self._pending
-        self._pending = 0
-
-    def drop(self) -> None:
-        self._pending = 0
-
-    def reset(self) -> None:
-        self.count = self._pending = 0
 
 
 # --- the result -----------------------------------------------------------------------------------
@@ -333,37 +214,6 @@ def _referenced(fh: IO[bytes], start: int) -> set[str]:
     return names
 
 
-# --- id fingerprints ------------------------------------------------------------------------------
-
-_BUCKETS = 16
-_BOUNDS = [i << 60 for i in range(1, _BUCKETS)]
-
-
-def id_hashes(ids: Iterable[str]) -> list[int]:
-    """A 64-bit fingerprint of each id, the same in every process (CRC-32 and Adler-32 side by side),
-    so that the fingerprints a cache keeps still match the next run's. Computed in C."""
-    encoded = list(map(str.encode, ids))
-    return list(
-        map(operator.or_, map(operator.lshift, map(zlib.crc32, encoded), repeat(32)), map(zlib.adler32, encoded))
-    )
-
-
-def _spread(values: list[int], into: list[array[int]]) -> None:
-    values.sort()
-    at = 0
-    for bucket, bound in enumerate(_BOUNDS):
-        end = bisect_left(values, bound, at)
-        if end > at:
-            into[bucket].extend(values[at:end])
-        at = end
-    if at < len(values):
-        into[-1].extend(values[at:])
-
-
-def _empty() -> list[array[int]]:
-    return [array("Q") for _ in range(_BUCKETS)]
-
-
 # --- pass two -------------------------------------------------------------------------------------
 
 
@@ -399,8 +249,8 @@ class _Pass:
         self.referenced = referenced
         self.suspects = suspects
         self.result = Read(path)
-        self.old = list(hashes) if hashes is not None else _empty()
-        self.new = _empty()
+        self.old = list(hashes) if hashes is not None else empty()
+        self.new = empty()
         self.line = first_line - 1  # lines finished so far
         self.offset = 0
         self.pending: _Batch | None = None
@@ -614,7 +464,7 @@ class _Pass:
 
     def new_ids(self, values: list[int]) -> None:
         if values:
-            _spread(values, self.new)
+            spread(values, self.new)
 
     # -- entries --
 
@@ -707,7 +557,7 @@ class _Pass:
         if pairs <= self.usable:
             return rows, lines
         for target, value in pairs - self.usable:
-            if len(self.usable) < 200_000 and (target not in rules or _fits(value, rules[target])):
+            if len(self.usable) < 200_000 and (target not in rules or fits(value, rules[target])):
                 self.usable.add((target, value))
         if pairs <= self.usable:
             return rows, lines
@@ -721,7 +571,7 @@ class _Pass:
             if rule is None:
                 if value in numbers:
                     continue
-                if _NUMBER.fullmatch(value):
+                if NUMBER.fullmatch(value):
                     if len(numbers) < 100_000:
                         numbers.add(value)
                     continue
@@ -735,27 +585,7 @@ class _Pass:
         return [r for i, r in enumerate(rows) if i not in skip], [n for i, n in enumerate(lines) if i not in skip]
 
     def _unusable(self, row: Row, line: int, rule: frozenset[str] | None, correction: bool = False) -> None:
-        value = row[VALUE][:40]
-        if rule is None:
-            message = msg(
-                "{id}: value '{value}' is not a number; {target} counts numbers",
-                id=row[ID],
-                value=value,
-                target=row[TARGET],
-            )
-        else:
-            message = msg(
-                "{id}: '{value}' is not a stage of {target} ({stages})",
-                id=row[ID],
-                value=value,
-                target=row[TARGET],
-                stages=", ".join(sorted(rule)),
-            )
-        hint = (
-            msg("correct the correction with 'edplan correct', or retract the entry")
-            if correction
-            else msg("correct it with 'edplan correct {id} --value …', or retract it", id=row[ID])
-        )
+        message, hint = unusable(row, rule, correction)
         self.problem(message, line, "value", hint)
 
     # -- amendments --
@@ -775,24 +605,10 @@ class _Pass:
     # -- the end --
 
     def collisions(self) -> frozenset[int]:
-        """Fingerprints that came twice (in this read, or again after a cache's part)."""
-        found: set[int] = set()
-        for old, new in zip(self.old, self.new, strict=True):
-            if not new:
-                continue
-            merged = sorted(new)
-            for a, b in pairwise(merged):
-                if a == b:
-                    found.add(a)
-            if old:
-                for h in set(new):
-                    i = bisect_left(old, h)
-                    if i < len(old) and old[i] == h:
-                        found.add(h)
-        return frozenset(found)
+        return collisions(self.old, self.new)
 
     def fingerprints(self) -> list[array[int]]:
-        return [array("Q", sorted(old + new)) if new else old for old, new in zip(self.old, self.new, strict=True)]
+        return merged(self.old, self.new)
 
     def finish(self) -> Read:
         result = self.result
@@ -800,25 +616,20 @@ class _Pass:
         for a in self.amendments:
             by_entry.setdefault(a.entry_id, []).append(a)
         result.amendments = self.amendments
-        for a in self.amendments:
-            if a.entry_id not in self.held:
-                self.problem(
-                    msg(
-                        "correction {id} refers to '{entry}', which is not an entry of this log"
-                        if a.kind == "correction"
-                        else "retraction {id} refers to '{entry}', which is not an entry of this log",
-                        id=a.id,
-                        entry=a.entry_id,
-                    ),
-                    a.line,
-                    "corrects" if a.kind == "correction" else "retracts",
-                    msg("amend an entry by its id"),
-                )
+        result.problems += orphans(self.path, self.amendments, self.held)
         for entry_id, (row, line) in self.held.items():
             result.amended[entry_id] = entry_of(row, line)
         done: dict[str | None, tuple[list[Row], list[int]]] = {}
         for known in dict.fromkeys([self.known, *(sink.known for sink in self.sinks)]):
-            done[known] = self._as_they_stand(by_entry, known, first=not done)
+            stand = as_they_stand(self.held, by_entry, self.rules, known)
+            if not done:  # the first knowledge asked about reports the problems and counts (once)
+                result.corrected += stand.corrected
+                result.retracted += stand.retracted
+                result.problems += (
+                    Problem(message, path=self.path, line=line, field="value", hint=hint)
+                    for message, hint, line in stand.unusable
+                )
+            done[known] = (stand.rows, stand.lines)
         for sink in self.sinks:
             rows, lines = done[sink.known]
             if rows:
@@ -828,61 +639,6 @@ class _Pass:
         result.problems.sort(key=lambda p: p.line or 0)
         result.set_aside.sort(key=lambda s: s.start)
         return result
-
-
-    def _as_they_stand(
-        self, by_entry: dict[str, list[Amendment]], known: str | None, first: bool
-    ) -> tuple[list[Row], list[int]]:
-        """The held entries with their amendments known by ``known`` (None: all): the rows that count.
-        ``first``: the first knowledge asked about reports the problems and counts (once)."""
-        result = self.result
-        rows: list[Row] = []
-        lines: list[int] = []
-        for entry_id, (row, line) in sorted(self.held.items(), key=lambda item: item[1][1]):
-            if known is not None and row[RECORDED] and row[RECORDED][:10] > known:
-                continue
-            now: Row | None = row
-            for a in by_entry.get(entry_id, ()):
-                if known is not None and a.date.isoformat() > known:
-                    continue
-                if a.kind == "retraction":
-                    now = None  # a retraction is final
-                    break
-                corrected = _corrected(row, a)
-                rule = self.rules.get(row[TARGET], _ANY) if self.rules is not None else _ANY
-                if rule is not _ANY and not _fits(corrected[VALUE], rule):
-                    if first:
-                        self._unusable(corrected, a.line, rule, correction=True)
-                    continue  # the entry stands as it was before this correction
-                now = corrected
-            if now is None:
-                result.retracted += first
-                continue
-            if now is not row:
-                result.corrected += first
-            elif self.rules is not None and row[TARGET] in self.rules:
-                rule = self.rules[row[TARGET]]
-                if not _fits(row[VALUE], rule):
-                    if first:
-                        self._unusable(row, line, rule)
-                    continue
-            rows.append(now)
-            lines.append(line)
-        return rows, lines
-
-
-_ANY: frozenset[str] | None = frozenset({"\x00any"})
-
-
-def _corrected(row: Row, a: Amendment) -> Row:
-    """The entry's row with a correction's value, unit and forced reason."""
-    if len(row) <= NOTE:
-        return (*row[:VALUE], a.value or "", a.unit or "", *row[DATE:NOTE])
-    return (*row[:VALUE], a.value or "", a.unit or "", *row[DATE:FORCED], a.forced)
-
-
-def _fits(value: str, rule: frozenset[str] | None) -> bool:
-    return bool(_NUMBER.fullmatch(value)) if rule is None else value in rule
 
 
 def rows_of(entries: Iterable[Entry]) -> Iterator[Row]:

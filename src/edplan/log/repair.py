@@ -19,7 +19,8 @@ from pathlib import Path
 
 from edplan.errors import Problem, UsageError, msg
 from edplan.log.lock import fsync_dir, opened
-from edplan.log.reader import Read, Rules, read
+from edplan.log.reader import Read, read
+from edplan.log.rules import Rules
 from edplan.log.writer import refuse_non_log, write_all
 
 

@@ -26,7 +26,9 @@ from edplan.log import cache
 from edplan.log.entries import Entry
 from edplan.log.lines import ID, TARGET, Amendment, Row, entry_of
 from edplan.log.lock import locked
-from edplan.log.reader import CountSink, EntrySink, Read, Rules, Sink, TallySink, read
+from edplan.log.reader import Read, read
+from edplan.log.rules import Rules
+from edplan.log.sinks import CountSink, EntrySink, Sink, TallySink
 from edplan.log.tally import Table
 from edplan.plan.model import Kind, Plan
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +25,12 @@ from typing import IO
 from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.log import cache
 from edplan.log.entries import Entry, new_id
+from edplan.log.fingerprints import contains, id_hashes
 from edplan.log.lines import Amendment, amendment_line, commit_line, entry_line, parse_line
 from edplan.log.lock import fsync_dir, opened
-from edplan.log.reader import EntrySink, Rules, TallySink, extend, id_hashes, read
+from edplan.log.reader import extend, read
+from edplan.log.rules import Rules
+from edplan.log.sinks import EntrySink, TallySink
 from edplan.log.store import apply_amendments, first_records, kept_read, rules_digest, with_ids
 from edplan.log.tally import merge
 
@@ -83,7 +84,7 @@ class _Known:
         self.found: dict[str, Entry | Amendment] = {}
         kept = cache.load(path, self.digest) if rules is not None else None
         if kept is not None and kept.identity == cache.identity(self.before) and kept.tail_ok:
-            if not any(_contains(kept.hashes, h) for h in id_hashes(ids)):
+            if not any(contains(kept.hashes, h) for h in id_hashes(ids)):
                 self.kept = kept  # no fingerprint of a new id is in the log: none is taken
                 return
         with os.fdopen(os.dup(fd), "rb") as fh:
@@ -117,12 +118,6 @@ class _Known:
         kept.entries += result.entries
         kept.hashes = hashes
         cache.save(self.path, kept)
-
-
-def _contains(hashes: list[array[int]], h: int) -> bool:
-    bucket = hashes[(h >> 60) % len(hashes)] if hashes else array("Q")  # the reader's buckets: by top bits
-    i = bisect_left(bucket, h)
-    return i < len(bucket) and bucket[i] == h
 
 
 def append_entries(
