@@ -373,3 +373,18 @@ def test_a_fifo_or_a_device_as_the_log_is_refused(small_plan: Path) -> None:
             r = run("--plan", small_plan, "--log", log, *args)
             assert r.code == 2, (log, args)
             assert "the progress log is not a regular file (a pipe, a device or a socket)" in r.err, (log, args)
+
+
+def test_a_tampered_ids_file_is_not_trusted_by_a_writer(small_plan: Path) -> None:
+    """The writer checks new ids against the cached fingerprints only when their file matches the
+    checksum the tally keeps; zeroed, it reads the log, and a retry still adds nothing."""
+    log = _log(small_plan, *(entry_line(_fund(i)) for i in range(20)))
+    tally(log, RULES)
+    file = cache.cache_file(log)
+    assert file is not None
+    ids = file.with_suffix(".ids")
+    ids.write_bytes(b"\0" * len(ids.read_bytes()))
+    before = log.read_bytes()
+    r = run("--plan", small_plan, "record", "t01-fund", "1", "--unit", "亿元", "--date", "2006-03-01", "--id", "e-3")
+    assert r.code == 0, r.err
+    assert log.read_bytes() == before

@@ -11,8 +11,9 @@ and no program can set it back), so:
   identity after the append: they know exactly which bytes they added;
 * anything else (a hand edit, git, repair, an old version's write): the log is read again.
 
-The cache is a checksummed file (BLAKE2b of its payload), read with ``O_NOFOLLOW | O_NONBLOCK`` and
-only if it is a regular file: a corrupt, edited, truncated or foreign cache (a FIFO, a device, a
+The cache is two checksummed files (BLAKE2b): the tally, which status reads, and the ids' fingerprints
+(8 bytes an entry), which only writers read. Both are read with ``O_NOFOLLOW | O_NONBLOCK`` and
+only if they are regular files: a corrupt, edited, truncated or foreign cache (a FIFO, a device, a
 symlink) is ignored and replaced, never trusted and never waited on. Writes go through a temporary
 file that is removed on every path, a full disk included.
 """
@@ -26,15 +27,16 @@ import os
 import stat
 import tempfile
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from edplan.errors import Problem
 from edplan.log.tally import Table
 
-FORMAT = 3
+FORMAT = 4
 MAX_BYTES = 256 << 20  # a cache larger than this is not ours
 
 
@@ -51,8 +53,10 @@ class Cached:
     referenced: list[str]  # ids amendments name: an entry appended with one of them needs a full read
     entries: int
     duplicates: int
-    hashes: list[array[int]] = field(default_factory=list)
+    hashes: list[array[int]] = field(default_factory=list)  # loaded only when asked for (writers)
     tail_ok: bool = True  # False: the log ended inside a batch or a torn line (cannot be extended)
+    sizes: list[int] = field(default_factory=list)  # of the id buckets, as saved
+    ids_checksum: str = ""
 
 
 def identity(st: os.stat_result) -> tuple[int, ...]:
@@ -69,28 +73,54 @@ def cache_file(log: Path) -> Path | None:
     return folder / f"tally-{digest}.bin"
 
 
-def load(log: Path, rules: str) -> Cached | None:
-    """The cache of ``log`` read with ``rules``, if there is a sound one (its identity is checked by
-    the caller against the open log)."""
-    file = cache_file(log)
-    if file is None:
-        return None
+def _read_regular(file: Path, limit: int) -> bytes | None:
+    """A cache file's bytes, if it is a regular file of at most ``limit`` bytes (never a FIFO to wait
+    on, never a symlink to follow)."""
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
             return None
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(limit + 1)
     except OSError:
         return None
     finally:
         os.close(fd)
+    return data if len(data) <= limit else None
+
+
+def load(log: Path, rules: str, with_ids: bool = False) -> Cached | None:
+    """The cache of ``log`` read with ``rules``, if there is a sound one (its identity is checked by
+    the caller against the open log). The tally and the ids are two files: status reads only the
+    first; ``with_ids`` (writers, to check new ids) reads the second too, checked against the
+    checksum the first keeps of it."""
+    file = cache_file(log)
+    if file is None:
+        return None
+    data = _read_regular(file, MAX_BYTES)
+    if data is None:
+        return None
     try:
-        return _decode(data, rules)
+        cached = _decode(data, rules)
+        if cached is None or not with_ids:
+            return cached
+        ids = _read_regular(file.with_suffix(".ids"), MAX_BYTES)
+        if ids is None or hashlib.blake2b(ids, digest_size=32).hexdigest() != cached.ids_checksum:
+            return None
+        at = 0
+        for size in cached.sizes:
+            bucket = array("Q")
+            end = at + size * bucket.itemsize
+            if end > len(ids):
+                return None
+            bucket.frombytes(ids[at:end])
+            cached.hashes.append(bucket)
+            at = end
+        return cached if at == len(ids) else None
     except (ValueError, KeyError, TypeError, IndexError, InvalidOperation, OverflowError):
         return None  # corrupt or foreign: ignored, and replaced by the next save
 
@@ -102,8 +132,7 @@ def _decode(data: bytes, rules: str) -> Cached | None:
         return None
     if hashlib.blake2b(payload, digest_size=32).hexdigest() != top.get("checksum"):
         return None
-    meta_bytes, _, arrays = payload.partition(b"\n")
-    meta = json.loads(meta_bytes)
+    meta = json.loads(payload)
     from edplan import __version__
 
     if meta["version"] != __version__ or meta["rules"] != rules:
@@ -116,18 +145,6 @@ def _decode(data: bytes, rules: str) -> Cached | None:
             str(last),
             int(order),
         ]
-    hashes: list[array[int]] = []
-    at = 0
-    for size in meta["buckets"]:
-        bucket = array("Q")
-        end = at + int(size) * bucket.itemsize
-        if end > len(arrays):
-            return None
-        bucket.frombytes(arrays[at:end])
-        hashes.append(bucket)
-        at = end
-    if at != len(arrays):
-        return None
     problems = [Problem(**{k: v for k, v in p.items() if k in _PROBLEM_FIELDS}) for p in meta["problems"]]
     return Cached(
         identity=tuple(int(x) for x in meta["identity"]),
@@ -139,8 +156,9 @@ def _decode(data: bytes, rules: str) -> Cached | None:
         referenced=[str(x) for x in meta["referenced"]],
         entries=int(meta["entries"]),
         duplicates=int(meta["duplicates"]),
-        hashes=hashes,
         tail_ok=bool(meta["tail_ok"]),
+        sizes=[int(x) for x in meta["buckets"]],
+        ids_checksum=str(meta["ids"]),
     )
 
 
@@ -148,51 +166,67 @@ _PROBLEM_FIELDS = ("message", "path", "line", "column", "field", "hint")
 
 
 def save(log: Path, cached: Cached) -> None:
-    """Keep the read for the next run (a cache that cannot be written is only a slower next run)."""
+    """Keep the read for the next run (a cache that cannot be written is only a slower next run).
+    The ids go first, so that a tally file never names an ids file that is not there yet."""
     from edplan import __version__
 
     file = cache_file(log)
     if file is None:
         return
-    meta: dict[str, Any] = {
-        "version": __version__,
-        "rules": cached.rules,
-        "identity": list(cached.identity),
-        "offset": cached.offset,
-        "lines": cached.lines,
-        "entries": cached.entries,
-        "duplicates": cached.duplicates,
-        "referenced": cached.referenced,
-        "tail_ok": cached.tail_ok,
-        "problems": [{k: getattr(p, k) for k in _PROBLEM_FIELDS} for p in cached.problems],
-        "buckets": [len(b) for b in cached.hashes],
-        "cells": [
-            [target, unit, day, None if cell[0] is None else str(cell[0]), cell[1], cell[2], cell[3]]
-            for (target, unit, day), cell in cached.table.items()
-        ],
-    }
-    payload = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
-    payload += b"".join(b.tobytes() for b in cached.hashes)
-    top = {"format": FORMAT, "length": len(payload), "checksum": hashlib.blake2b(payload, digest_size=32).hexdigest()}
-    tmp: str | None = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tally-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
+        digest = hashlib.blake2b(digest_size=32)
+        with _replacing(file.with_suffix(".ids")) as out:
+            for bucket in cached.hashes:
+                chunk = bucket.tobytes()
+                digest.update(chunk)
+                out.write(chunk)
+        meta: dict[str, Any] = {
+            "version": __version__,
+            "rules": cached.rules,
+            "identity": list(cached.identity),
+            "offset": cached.offset,
+            "lines": cached.lines,
+            "entries": cached.entries,
+            "duplicates": cached.duplicates,
+            "referenced": cached.referenced,
+            "tail_ok": cached.tail_ok,
+            "problems": [{k: getattr(p, k) for k in _PROBLEM_FIELDS} for p in cached.problems],
+            "buckets": [len(b) for b in cached.hashes],
+            "ids": digest.hexdigest(),
+            "cells": [
+                [target, unit, day, None if cell[0] is None else str(cell[0]), cell[1], cell[2], cell[3]]
+                for (target, unit, day), cell in cached.table.items()
+            ],
+        }
+        payload = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogateescape")
+        checksum = hashlib.blake2b(payload, digest_size=32).hexdigest()
+        top = {"format": FORMAT, "length": len(payload), "checksum": checksum}
+        with _replacing(file) as out:
             out.write(json.dumps(top).encode("ascii") + b"\n")
             out.write(payload)
-        os.replace(tmp, file)  # replaces a FIFO or a symlink in its place too: never followed
-        tmp = None
     except (OSError, UnicodeEncodeError):
         pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def _replacing(file: Path) -> Iterator[IO[bytes]]:
+    """A temporary file in the same folder that replaces ``file`` when the block ends well, and is
+    removed on every other path (a full disk included)."""
+    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tally-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        os.replace(tmp, file)  # replaces a FIFO or a symlink in its place too: never followed
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def forget(log: Path) -> None:
     file = cache_file(log)
     if file is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(file)
+        for each in (file, file.with_suffix(".ids")):
+            with contextlib.suppress(OSError):
+                os.unlink(each)

@@ -28,8 +28,6 @@ for just those fingerprints, so the answer is always the exact one.
 
 from __future__ import annotations
 
-import io
-import mmap
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -187,30 +185,28 @@ def extend(
 
 
 def _referenced(fh: IO[bytes], start: int) -> set[str]:
-    """Pass one: the ids that amendments name, found by a byte search over the file (mapped, not read:
-    the search runs over the page cache). A superset is harmless: pass two decides which count."""
-    try:
-        view: mmap.mmap | bytes = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    except (ValueError, OSError, io.UnsupportedOperation):  # empty, or not a file (tests read bytes)
-        fh.seek(0)
-        view = fh.read()
+    """Pass one: the ids that amendments name, found by a byte search a block at a time (read, not
+    mapped: a mapped file would count in the process's memory). A superset is harmless: pass two
+    decides which amendments count."""
+    fh.seek(start)
     names: set[str] = set()
-    try:
+    carry = b""
+    while block := fh.read(BLOCK):
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1
+        whole, carry = data[:cut], data[cut:]
+        if len(carry) > MAX_LINE_BYTES:
+            carry = b""  # an overlong line counts for nothing
         for needle in _AMENDMENT_BYTES:
-            at = view.find(needle, start)
+            at = whole.find(needle)
             while at != -1:
-                line_start = max(view.rfind(b"\n", start, at) + 1, start)
-                end = view.find(b"\n", at)
-                if end == -1:
-                    break  # a torn last line: pass two reports it
+                line_start = whole.rfind(b"\n", 0, at) + 1
+                end = whole.find(b"\n", at)
                 if end - line_start <= MAX_LINE_BYTES:
-                    parsed = parse_line(view[line_start:end], 0, "", [])
+                    parsed = parse_line(whole[line_start:end], 0, "", [])
                     if parsed is not None and isinstance(parsed[0], Amendment):
                         names.add(parsed[0].entry_id)
-                at = view.find(needle, end)
-    finally:
-        if isinstance(view, mmap.mmap):
-            view.close()
+                at = whole.find(needle, end)
     return names
 
 

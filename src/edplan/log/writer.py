@@ -82,7 +82,7 @@ class _Known:
         self.before = os.fstat(fd)
         self.kept: cache.Cached | None = None
         self.found: dict[str, Entry | Amendment] = {}
-        kept = cache.load(path, self.digest) if rules is not None else None
+        kept = cache.load(path, self.digest, with_ids=True) if rules is not None else None
         if kept is not None and kept.identity == cache.identity(self.before) and kept.tail_ok:
             if not any(contains(kept.hashes, h) for h in id_hashes(ids)):
                 self.kept = kept  # no fingerprint of a new id is in the log: none is taken
