@@ -388,3 +388,19 @@ def test_a_tampered_ids_file_is_not_trusted_by_a_writer(small_plan: Path) -> Non
     r = run("--plan", small_plan, "record", "t01-fund", "1", "--unit", "亿元", "--date", "2006-03-01", "--id", "e-3")
     assert r.code == 0, r.err
     assert log.read_bytes() == before
+
+
+def test_show_lists_the_latest_entries_of_a_busy_target_in_bounded_memory(small_plan: Path) -> None:
+    """A target fed by district imports has thousands of entries: show counts them all, lists the
+    latest 200 (kept in a bounded heap while the log streams by, batches included)."""
+    day = dt.date(2006, 1, 1)
+    rows = [Entry(f"e-{i}", "t01-fund", "0.001", "亿元", day + dt.timedelta(days=i % 180)) for i in range(900)]
+    body = "".join(entry_line(e, "b-1") for e in rows[:600]) + commit_line("b-1", 600)
+    _log(small_plan, body, *(entry_line(e) for e in rows[600:]))
+    shown = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", "-f", "json")
+    data = json.loads(shown.out)
+    assert (data["entries"], data["entries_total"], len(data["entries_list"])) == (900, 900, 200)
+    assert [e["date"] for e in data["entries_list"]] == sorted(e["date"] for e in data["entries_list"])
+    assert data["entries_list"][-1]["date"] == "2006-06-29"
+    text = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", env={"COLUMNS": "120"})
+    assert "Entries (900)" in text.out and "the latest 200 of 900 are listed" in text.out

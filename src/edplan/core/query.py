@@ -188,6 +188,10 @@ def build_status(
 # --- show ----------------------------------------------------------------------------------------
 
 
+# show lists a target's latest entries: a target fed by district imports can have a hundred thousand.
+SHOW_ENTRIES = 200
+
+
 @dataclass(frozen=True)
 class Story:
     """One entry as ``show`` tells it: as recorded, and the corrections and retractions made since."""
@@ -208,6 +212,7 @@ class ShowResult:
     section_title: str
     task_title: str
     warnings: list[str] = field(default_factory=list)
+    total: int = 0  # entries of the target up to the date; ``stories`` lists the latest SHOW_ENTRIES
 
 
 def build_show(
@@ -230,8 +235,8 @@ def build_show(
     section, task, target = found
     # --known-on replays what was known then, here as in status; --as-of only picks the entries' dates.
     # One pass: the same tally as status (so the same figures) and this target's entries as recorded.
-    told = store.story(log_path, target.id, store.rules_of(plan), known_by=known_on)
     when = as_of or default_as_of(plan, today)
+    told = store.story(log_path, target.id, store.rules_of(plan), known_by=known_on, until=when, limit=SHOW_ENTRIES)
     report = dataclasses.replace(compute_table(plan, told.table, when), known_on=known_on)
     row = next(r for r in report.rows if r.target.id == target.id)
     stories = [
@@ -241,7 +246,7 @@ def build_show(
     ]
     stories.sort(key=lambda s: (s.entry.date, s.entry.line))
     warnings = [p.as_msg() for p in told.read.problems] + [w for w in report.warnings if target.id in w]
-    return ShowResult(row, report, stories, section.title, task.title, warnings)
+    return ShowResult(row, report, stories, section.title, task.title, warnings, told.total)
 
 
 # --- report --------------------------------------------------------------------------------------

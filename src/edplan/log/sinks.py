@@ -9,6 +9,7 @@ that keeps something per row would grow with a batch, so the tally stages into a
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 
@@ -129,3 +130,57 @@ class CountSink(Sink):
 
     def reset(self) -> None:
         self.count = self._pending = 0
+
+
+class LatestSink(Sink):
+    """The ``limit`` latest entries (by date, then line) that ``wanted`` accepts, and how many it
+    accepted: memory is the limit, however many entries a target has (a batch's rows are staged in
+    a bounded heap of their own)."""
+
+    def __init__(self, wanted: Callable[[Row], bool], limit: int) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.limit = limit
+        self.count = 0
+        self._heap: list[tuple[str, int, Row]] = []
+        self._staged_heap: list[tuple[str, int, Row]] = []
+        self._staged_count = 0
+
+    def _push(self, heap: list[tuple[str, int, Row]], rows: Sequence[Row], lines: Sequence[int]) -> int:
+        taken = 0
+        for row, line in zip(rows, lines, strict=True):
+            if self.wanted(row):
+                taken += 1
+                item = (row[DATE], line, row)
+                if len(heap) < self.limit:
+                    heapq.heappush(heap, item)
+                elif item > heap[0]:
+                    heapq.heapreplace(heap, item)
+        return taken
+
+    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        self.count += self._push(self._heap, rows, lines)
+
+    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        self._staged_count += self._push(self._staged_heap, rows, lines)
+
+    def commit(self) -> None:
+        for item in self._staged_heap:
+            if len(self._heap) < self.limit:
+                heapq.heappush(self._heap, item)
+            elif item > self._heap[0]:
+                heapq.heapreplace(self._heap, item)
+        self.count += self._staged_count
+        self.drop()
+
+    def drop(self) -> None:
+        self._staged_heap, self._staged_count = [], 0
+
+    def reset(self) -> None:
+        self.drop()
+        self._heap, self.count = [], 0
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The kept entries, oldest first."""
+        return [entry_of(row, line) for _, line, row in sorted(self._heap)]

@@ -24,11 +24,11 @@ from typing import IO, Any
 from edplan.errors import Problem, UsageError, msg
 from edplan.log import cache
 from edplan.log.entries import Entry
-from edplan.log.lines import ID, TARGET, Amendment, Row, entry_of
+from edplan.log.lines import DATE, ID, RECORDED, TARGET, Amendment, Row, entry_of, row_of
 from edplan.log.lock import locked
 from edplan.log.reader import Read, read
 from edplan.log.rules import Rules
-from edplan.log.sinks import CountSink, EntrySink, Sink, TallySink
+from edplan.log.sinks import CountSink, EntrySink, LatestSink, Sink, TallySink
 from edplan.log.tally import Table
 from edplan.plan.model import Kind, Plan
 
@@ -166,21 +166,47 @@ class Story:
     """What ``show`` needs from the log: the tally (the same as status's) and one target's entries."""
 
     table: Table
-    histories: list[History]
+    histories: list[History]  # the latest ``limit`` (all when no limit), oldest first
     read: Read
+    total: int = 0  # how many entries the target has (up to the date, as known on the day)
 
 
-def story(path: Path, target_id: str, rules: Rules | None, known_by: dt.date | None = None) -> Story:
-    """One pass: the tally as known on ``known_by`` and every entry of ``target_id`` as recorded."""
+def story(
+    path: Path,
+    target_id: str,
+    rules: Rules | None,
+    known_by: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int | None = None,
+) -> Story:
+    """One pass: the tally as known on ``known_by`` and the entries of ``target_id`` dated up to
+    ``until`` and recorded by ``known_by``, as recorded, with their amendments; with ``limit`` only
+    the latest that many are kept (a target may have a hundred thousand), and ``total`` counts all."""
+    last = until.isoformat() if until is not None else "9999-12-31"
+    known = known_by.isoformat() if known_by is not None else None
+
+    def wanted(row: Row) -> bool:
+        return (
+            row[TARGET] == target_id
+            and row[DATE] <= last
+            and (known is None or not row[RECORDED] or row[RECORDED][:10] <= known)
+        )
+
     tally_sink = TallySink(known_by)
-    entries = EntrySink(lambda row: row[TARGET] == target_id)
+    entries: EntrySink | LatestSink = EntrySink(wanted) if limit is None else LatestSink(wanted, limit)
     result = read_with(path, [tally_sink, entries], rules)
     originals = {e.id: e for e in entries.entries}
+    total = entries.count if isinstance(entries, LatestSink) else len(originals)
     for entry_id, entry in result.amended.items():
-        if entry.target == target_id:
+        if wanted(row_of(entry, None)):
+            if entry_id not in originals and limit is not None:
+                total += 1  # retracted: the sink never saw it
             originals[entry_id] = entry  # as recorded, not as it stands
-    histories = [History(e, result.amendments_of(e.id)) for e in sorted(originals.values(), key=lambda e: e.line)]
-    return Story(tally_sink.table, histories, result)
+    ordered = sorted(originals.values(), key=lambda e: (e.date, e.line))
+    if limit is not None:
+        ordered = ordered[-limit:]
+    histories = [History(e, result.amendments_of(e.id)) for e in ordered]
+    return Story(tally_sink.table, histories, result, total if limit is not None else len(histories))
 
 
 def history(path: Path | str, target_id: str) -> list[History]:

@@ -160,7 +160,9 @@ def show_view(result: ShowResult, lang: str) -> RenderableType:
         verdict.add_row(word("show.forecast", lang), forecast_text(row, lang))
     parts += [Text(""), verdict]
 
-    parts += [Text(""), Text(word("show.entries", lang, n=len(result.stories)), style="bold")]
+    parts += [Text(""), Text(word("show.entries", lang, n=result.total or len(result.stories)), style="bold")]
+    if result.total > len(result.stories):
+        parts.append(Text(word("show.latest", lang, shown=len(result.stories), n=result.total), style="dim"))
     if not result.stories:
         parts.append(Text(word("show.no_entries", lang, as_of=as_of_text(result.report, lang)), style="dim"))
     else:
@@ -239,6 +241,7 @@ def show_data(result: ShowResult, lang: str) -> dict[str, Any]:
     }
     data["relations"] = relation_data(result)
     data["as_of"] = result.report.as_of.isoformat()
+    data["entries_total"] = result.total or len(result.stories)  # entries_list holds the latest 200
     data["entries_list"] = [
         {
             "id": st.entry.id,

@@ -145,6 +145,7 @@ _WORDS.update(
         "show.why": ("Why", "原因"),
         "show.forecast": ("Forecast", "预测"),
         "show.entries": ("Entries ({n})", "记录({n} 条)"),
+        "show.latest": ("the latest {shown} of {n} are listed", "列出最近 {shown} 条，共 {n} 条"),
         "show.no_entries": ("no entries up to {as_of}", "截至 {as_of} 尚无记录"),
         "show.trend": ("Trend", "趋势"),
         "show.expected_now": ("expected now", "当前应达"),
