@@ -264,9 +264,10 @@ class Meeting:
 
     report: Report
     since: dt.date
-    recorded: list[tuple[Entry, TargetStatus]]  # entries dated after ``since``, up to the as-of date
+    recorded: list[tuple[Entry, TargetStatus]]  # the latest entries dated after ``since``, up to the as-of date
     changes: list[Change]  # targets whose status is not what it was on ``since``
     attention: list[TargetStatus]  # overdue, lagging and at-risk targets, worst first
+    recorded_total: int = 0  # how many entries were dated after ``since`` in all
 
 
 def build_meeting(
@@ -307,4 +308,4 @@ def build_meeting(
     changes = [Change(r, b.status) for r, b in zip(now.rows, then.rows, strict=True) if r.status is not b.status]
     worst = (Status.overdue, Status.lagging, Status.at_risk)
     attention = [r for s in worst for r in now.rows if r.status is s]
-    return Meeting(now, start, recorded, changes, attention)
+    return Meeting(now, start, recorded, changes, attention, read.recorded_total)

@@ -221,8 +221,12 @@ def history(path: Path | str, target_id: str) -> list[History]:
 class Meeting:
     now: Table
     then: Table
-    recorded: list[Entry]
+    recorded: list[Entry]  # the latest RECORDED_KEPT of those recorded_in accepts, oldest first
     read: Read
+    recorded_total: int = 0
+
+
+RECORDED_KEPT = 100  # a report lists the last few entries recorded since the last meeting
 
 
 def meeting(
@@ -235,9 +239,14 @@ def meeting(
     """One pass for ``report``: the tally now (as known on ``known_by``), the tally as it was known on
     ``then_known``, and the entries (as they stand now) that ``recorded_in`` accepts."""
     now, then = TallySink(known_by), TallySink(then_known)
-    recorded = EntrySink(recorded_in, known_by)
+    known = known_by.isoformat() if known_by is not None else None
+
+    def wanted(row: Row) -> bool:
+        return recorded_in(row) and (known is None or not row[RECORDED] or row[RECORDED][:10] <= known)
+
+    recorded = LatestSink(wanted, RECORDED_KEPT)
     result = read_with(path, [now, then, recorded], rules)
-    return Meeting(now.table, then.table, recorded.entries, result)
+    return Meeting(now.table, then.table, recorded.entries, result, recorded.count)
 
 
 # --- validate: every entry as it stands -----------------------------------------------------------

@@ -111,8 +111,8 @@ def meeting_view(meeting: Meeting, lang: str) -> RenderableType:
         entries.add_column(word("col.value", lang), justify="right", no_wrap=True)
         for entry, row in meeting.recorded[-MAX_ROWS:]:
             entries.add_row(entry.date.isoformat(), row.target.name, value_cell(row, entry.value, entry.unit, lang))
-        if len(meeting.recorded) > MAX_ROWS:
-            parts.append(_more(len(meeting.recorded) - MAX_ROWS, lang))
+        if meeting.recorded_total > MAX_ROWS:
+            parts.append(_more(meeting.recorded_total - MAX_ROWS, lang))
         parts.append(entries)
     if meeting.changes:
         changes = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), expand=True)
@@ -142,7 +142,7 @@ def _since_heading(meeting: Meeting, lang: str) -> str:
     return (
         word("report.since", lang, since=meeting.since.isoformat())
         + (":" if lang == "zh" else ": ")
-        + word("report.recorded", lang, n=len(meeting.recorded))
+        + word("report.recorded", lang, n=meeting.recorded_total)
         + sep
         + word("report.changed", lang, n=len(meeting.changes))
     )
@@ -242,8 +242,8 @@ def meeting_markdown(meeting: Meeting, lang: str) -> str:
             [e.date.isoformat(), r.target.id, r.target.name, value_cell(r, e.value, e.unit, lang)]
             for e, r in meeting.recorded[-MAX_ROWS:]
         ]
-        if len(meeting.recorded) > MAX_ROWS:
-            out += [word("report.more", lang, n=len(meeting.recorded) - MAX_ROWS), ""]
+        if meeting.recorded_total > MAX_ROWS:
+            out += [word("report.more", lang, n=meeting.recorded_total - MAX_ROWS), ""]
         out += [tabulate_text(heads, rows, "markdown", {3}), ""]
     if meeting.changes:
         heads = [word(k, lang) for k in ("col.id", "col.target_name", "col.was", "col.now")]
