@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import pytest
 import typer
@@ -101,10 +102,12 @@ def test_completing_a_target_id_is_quick(probe: list[str]) -> None:
 def test_the_completer_on_its_own(tmp_path: Path) -> None:
     plan = write(tmp_path / "plan.yaml", SMALL_PLAN)
     command = typer.main.get_command(app)
-    ctx = command.make_context("edplan", ["--plan", str(plan), "status"], resilient_parsing=True)
+    # Click builds the context; the completer reads it as Typer's (the same object at run time).
+    ctx = cast(typer.Context, command.make_context("edplan", ["--plan", str(plan), "status"], resilient_parsing=True))
     assert complete_target_id(ctx, "t01") == [("t01-fund", "专项资金"), ("t01-enrol", "招生")]
     assert complete_target_id(ctx, "x") == []
-    ctx = command.make_context("edplan", ["--plan", str(PLAN_2006), "status"], resilient_parsing=True)
+    args = ["--plan", str(PLAN_2006), "status"]
+    ctx = cast(typer.Context, command.make_context("edplan", args, resilient_parsing=True))
     assert len(complete_target_id(ctx, "")) == 113
 
 

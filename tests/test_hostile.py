@@ -45,7 +45,10 @@ def jsonl(line: str) -> bytes:
 
 
 def plan_from(name: str) -> Callable[[Path], None]:
-    return lambda plan: plan.write_bytes((INVALID_PLANS / name).read_bytes())
+    def put(plan: Path) -> None:
+        plan.write_bytes((INVALID_PLANS / name).read_bytes())
+
+    return put
 
 
 def huge_plan(plan: Path) -> None:

@@ -146,5 +146,6 @@ def test_pipx_install_gives_a_working_edplan(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
     r = subprocess.run([str(tmp_path / "bin" / "edplan"), "--version"], capture_output=True, text=True, env=env)
     assert (r.returncode, r.stdout) == (0, f"edplan {__version__}\n")
-    r = subprocess.run([str(tmp_path / "bin" / "edplan"), "validate", str(PLAN_2006)], capture_output=True, env=env)
-    assert r.returncode == 0
+    command = [str(tmp_path / "bin" / "edplan"), "validate", str(PLAN_2006)]
+    checked = subprocess.run(command, capture_output=True, env=env)
+    assert checked.returncode == 0

@@ -17,7 +17,8 @@ from tests.conftest import PLAN_2006, SHARED_SOURCE_2006, SOURCE_2006, run
 def status_json(plan: Path, *args: str) -> dict[str, Any]:
     r = run("--plan", plan, "status", "-f", "json", *args)
     assert r.code == 0, r.err
-    return json.loads(r.out)
+    data: dict[str, Any] = json.loads(r.out)
+    return data
 
 
 def target(data: dict[str, Any], target_id: str) -> dict[str, Any]:
@@ -84,7 +85,8 @@ SCOPES_2006 = ["10大学科群", "113个*市重点学科", "69个*市重点建�
 def plan_2006() -> dict[str, Any]:
     r = run("--plan", PLAN_2006, "--log", PLAN_2006.with_name("no-such.progress.jsonl"), "status", "-f", "json")
     assert r.code == 0, r.err
-    return json.loads(r.out)
+    data: dict[str, Any] = json.loads(r.out)
+    return data
 
 
 def test_2006_structure(plan_2006: dict[str, Any]) -> None:

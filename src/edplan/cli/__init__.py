@@ -5,6 +5,8 @@ from __future__ import annotations
 from edplan.cli import correct, init, record, repair, report, schema, show, status, validate  # noqa: F401  (registers the commands)
 from edplan.cli.app import app
 
+__all__ = ["app", "main"]
+
 
 def main() -> None:
     app(prog_name="edplan")
