@@ -62,7 +62,7 @@ from edplan.log.lines import (
     plain,
     row_of,
 )
-from edplan.log.rules import NUMBER, Rules, fits, unusable
+from edplan.log.rules import Rules, fits, unusable
 from edplan.log.sinks import Sink, TallySink
 from edplan.log.tally import Table
 
@@ -87,7 +87,7 @@ def _specials(whole: bytes) -> list[int]:
     return sorted(starts)
 # Every amendment line holds one of these: its key as edplan writes it, or (a key written with an
 # escape, by hand) a backslash.
-_AMENDMENT_BYTES = (b'rects"', b'racts"', b"\\")
+_AMENDMENT_BYTES = (b'cts"', b"\\")  # "corrects", "retracts"
 
 
 class Span(NamedTuple):
@@ -253,7 +253,6 @@ class _Pass:
         self.held: dict[str, tuple[Row, int]] = {}  # entries amendments name, as recorded
         self.exact: dict[str, tuple[int, tuple[str, ...]]] = {}  # suspect ids: first line, content
         self.amendments: list[Amendment] = []
-        self.numbers: set[str] = set()
         # Sinks that build entries need the note, source and forced reason of every line; the tally
         # does not, and the exact rerun compares them (a copy has the same note, a conflict may not).
         self.full = bool(suspects) or any(not isinstance(sink, TallySink) for sink in sinks)
@@ -546,39 +545,26 @@ class _Pass:
             )
 
     def _usable(self, rows: Sequence[Row], lines: Sequence[int]) -> tuple[Sequence[Row], Sequence[int]]:
+        """The rows whose value their target can count; a warning for each other one. Each distinct
+        (target, value) is judged once (the usual block is judged in C: all of its pairs seen)."""
         rules = self.rules
         assert rules is not None
-        # The usual case in C: every (target, value) of the block was judged usable before.
         pairs = set(zip(map(_TARGET, rows), map(_VALUE, rows), strict=True))
-        if pairs <= self.usable:
+        new = pairs - self.usable
+        if not new:
             return rows, lines
-        for target, value in pairs - self.usable:
-            if len(self.usable) < 200_000 and (target not in rules or fits(value, rules[target])):
-                self.usable.add((target, value))
-        if pairs <= self.usable:
-            return rows, lines
-        bad: list[int] = []
-        numbers = self.numbers
-        for i, row in enumerate(rows):
-            target, value = row[TARGET], row[VALUE]
-            if target not in rules:
-                continue
-            rule = rules[target]
-            if rule is None:
-                if value in numbers:
-                    continue
-                if NUMBER.fullmatch(value):
-                    if len(numbers) < 100_000:
-                        numbers.add(value)
-                    continue
-            elif value in rule:
-                continue
-            bad.append(i)
-            self._unusable(row, lines[i], rule)
+        bad = {(t, v) for t, v in new if t in rules and not fits(v, rules[t])}
+        if len(self.usable) < 200_000:
+            self.usable |= new - bad
         if not bad:
             return rows, lines
-        skip = set(bad)
-        return [r for i, r in enumerate(rows) if i not in skip], [n for i, n in enumerate(lines) if i not in skip]
+        keep: list[int] = []
+        for i, row in enumerate(rows):
+            if (row[TARGET], row[VALUE]) in bad:
+                self._unusable(row, lines[i], rules[row[TARGET]])
+            else:
+                keep.append(i)
+        return [rows[i] for i in keep], [lines[i] for i in keep]
 
     def _unusable(self, row: Row, line: int, rule: frozenset[str] | None, correction: bool = False) -> None:
         message, hint = unusable(row, rule, correction)
