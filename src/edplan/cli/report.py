@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -68,12 +66,15 @@ def report(
 
 
 def _write(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a half-written report must not be sent round."""
+    """Write the whole file or nothing: a half-written report must not be sent round.
+
+    The report is for people, so it gets the umask's permissions (0644 typically), not a temporary
+    file's 0600, and a report replaced keeps its own; a symlinked report file stays a symlink.
+    """
+    from edplan.files import atomic_write
+
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
         raise UsageError(
             Problem(msg("--output: cannot write {path}: {error}", path=str(path), error=exc.strerror or str(exc)))

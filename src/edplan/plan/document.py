@@ -16,8 +16,6 @@ must stay fast and must keep working when the document has moved.
 from __future__ import annotations
 
 import difflib
-import os
-import stat
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from edplan.errors import EdplanError, Msg, Problem, msg
+from edplan.files import NotReadable, TooBig, read_regular
 from edplan.plan.checks import Loc
 from edplan.plan.load import PlanLoad, describe, locate, read_plan_text
 
@@ -85,38 +84,30 @@ def read_document(path: Path, name: str) -> str:
     """
     # Names from the plan are printed: control characters (escape sequences) spelled out.
     display, name = _visible(str(path)), _visible(name)
+    # files.read_regular does the opening (no blocking on a FIFO) and the cap (on what is read); the
+    # refusals are worded here, for a problem placed on the plan's 'source:' line.
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise _unreadable(
-            msg("document {doc} not found", doc=name),
-            msg("looked for it at {path}: put the document there or correct 'source:'", path=display),
-        ) from None
-    except IsADirectoryError:
-        raise _unreadable(msg("document {doc} is a directory", doc=name), _TEXT_FILE) from None
-    except PermissionError:
-        raise _unreadable(msg("cannot read document {doc}: permission denied", doc=name)) from None
-    except OSError as exc:
-        raise _unreadable(msg("cannot read document {doc}: {error}", doc=name, error=exc.strerror)) from None
-    except ValueError:  # a NUL in the name (a quoted "\0" in YAML) is no path at all
-        raise _unreadable(msg("document {doc} not found", doc=name), _TEXT_FILE) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise _unreadable(msg("document {doc} is a directory", doc=name), _TEXT_FILE)
-        if not stat.S_ISREG(mode):
-            raise _unreadable(msg("document {doc} is not a regular file", doc=name), _TEXT_FILE)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as exc:
-        raise _unreadable(msg("cannot read document {doc}: {error}", doc=name, error=exc.strerror)) from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_DOCUMENT_BYTES:
+        data = read_regular(path, MAX_DOCUMENT_BYTES, "document")
+    except NotReadable as exc:
+        if exc.reason == "missing":
+            raise _unreadable(
+                msg("document {doc} not found", doc=name),
+                msg("looked for it at {path}: put the document there or correct 'source:'", path=display),
+            ) from None
+        if exc.reason == "invalid":  # a NUL in the name (a quoted "\0" in YAML) is no path at all
+            raise _unreadable(msg("document {doc} not found", doc=name), _TEXT_FILE) from None
+        if exc.reason == "directory":
+            raise _unreadable(msg("document {doc} is a directory", doc=name), _TEXT_FILE) from None
+        if exc.reason == "special":
+            raise _unreadable(msg("document {doc} is not a regular file", doc=name), _TEXT_FILE) from None
+        if exc.reason == "denied":
+            raise _unreadable(msg("cannot read document {doc}: permission denied", doc=name)) from None
+        raise _unreadable(msg("cannot read document {doc}: {error}", doc=name, error=exc.error)) from None
+    except TooBig:
         raise _unreadable(
             msg("document {doc} is over {limit} bytes", doc=name, limit=f"{MAX_DOCUMENT_BYTES:,}"),
             msg("is this the right file?"),
-        )
+        ) from None
     if b"\x00" in data:
         raise _unreadable(msg("document {doc} is not text: it holds NUL bytes", doc=name), _SAVE_AS_UTF8)
     try:

@@ -23,6 +23,7 @@ from typing import Any, cast
 from pydantic import BaseModel, ValidationError
 
 from edplan.errors import InputError, Msg, Problem, UsageError, msg
+from edplan.files import atomic_write, read_regular
 from edplan.plan.checks import Finding, Loc, check_plan
 from edplan.plan.model import Checkpoint, Period, Plan, Schedule, Section, Settings, Target, Task
 from edplan.units import FigureError, PlanText, Unreadable
@@ -46,34 +47,8 @@ def read_text(path: Path, limit: int, what: str) -> str:
     ``what`` names the file in messages ("plan file"); it is looked up in the message catalog too.
     """
     display = str(path)
-    what = what if isinstance(what, Msg) else msg(what)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                Problem(
-                    # In bytes: rounded megabytes said "is 5 MB; refusing files over 5 MB" at the boundary.
-                    msg(
-                        "{what} is {size} bytes; refusing files over {limit} bytes",
-                        what=what,
-                        size=f"{size:,}",
-                        limit=f"{limit:,}",
-                    ),
-                    path=display,
-                    hint=msg("is this the right file?"),
-                )
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(
-            Problem(
-                msg("{what} not found", what=what), path=display, hint=msg("give the path with --plan or EDPLAN_PLAN")
-            )
-        ) from None
-    except IsADirectoryError:
-        raise UsageError(Problem(msg("{what} is a directory", what=what), path=display)) from None
-    except PermissionError:
-        raise UsageError(Problem(msg("cannot read {what}: permission denied", what=what), path=display)) from None
+    # A FIFO or a device is refused without blocking, and the cap holds whatever stat says: see files.py.
+    data = read_regular(path, limit, what, missing_hint=msg("give the path with --plan or EDPLAN_PLAN"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -355,7 +330,8 @@ def write_new_plan(path: Path, text: str, replace: bool) -> None:
     """Write a plan file whole or not at all; an existing file is kept unless ``replace``.
 
     The text goes to a temporary file beside the target first, so a reader never sees half a plan;
-    without ``replace`` it is linked into place, which fails if the name was taken meanwhile.
+    without ``replace`` it is linked into place, which fails if the name was taken meanwhile. A new
+    plan gets the umask's permissions, a replaced one keeps its own (files.atomic_write).
     """
     display = str(path)
     folder = path.parent
@@ -366,18 +342,7 @@ def write_new_plan(path: Path, text: str, replace: bool) -> None:
             )
         )
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except PermissionError:
-        raise UsageError(Problem(msg("cannot write here: permission denied"), path=display)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if replace:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)
+        atomic_write(path, text.encode("utf-8"), exclusive=not replace)
     except FileExistsError:
         raise UsageError(
             Problem(
@@ -388,9 +353,15 @@ def write_new_plan(path: Path, text: str, replace: bool) -> None:
         ) from None
     except IsADirectoryError:
         raise UsageError(Problem(msg("{what} is a directory", what=msg("plan file")), path=display)) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except PermissionError:
+        raise UsageError(Problem(msg("cannot write here: permission denied"), path=display)) from None
+    except OSError as exc:  # a full disk, a read-only filesystem: one line, not a traceback
+        raise UsageError(
+            Problem(
+                msg("cannot write {what}: {error}", what=msg("plan file"), error=exc.strerror or str(exc)),
+                path=display,
+            )
+        ) from None
 
 
 def require_plan(path: Path | str) -> Plan:

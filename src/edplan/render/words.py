@@ -588,6 +588,16 @@ MESSAGES_ZH.update(
         "choose another name with --output, or replace it with --force": "请用 --output 另选文件名，或用 --force 覆盖",
         "use zh or en": "请用 zh 或 en",
         "internal error: {error} (run with --debug for the traceback, and please report it)": "内部错误：{error}（请加 --debug 运行查看调用栈，并报告此问题）",
+        # files.py: reading a regular file within a cap, writing a file whole (issue 10)
+        "{what} is not a regular file: it is {kind}": "{what}不是普通文件，而是{kind}",
+        "a named pipe (FIFO)": "命名管道",
+        "a character device": "字符设备",
+        "a block device": "块设备",
+        "a socket": "套接字",
+        "a special file": "特殊文件",
+        "cannot read {what}: {error}": "无法读取{what}：{error}",
+        "{what} is over {limit} bytes": "{what}超过 {limit} 字节",
+        "cannot write {what}: {error}": "无法写入{what}：{error}",
     }
 )
 
