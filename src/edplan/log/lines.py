@@ -234,16 +234,20 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
-class _DuplicateKey(Exception):
+class DuplicateKey(ValueError):
+    """A JSON object with a key twice: json.loads would keep the last silently."""
+
     def __init__(self, key: str) -> None:
+        super().__init__(key)
         self.key = key
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for json.loads that refuses a key given twice (the log, and imports)."""
     record: dict[str, Any] = {}
     for key, value in pairs:
         if key in record:
-            raise _DuplicateKey(key)
+            raise DuplicateKey(key)
         record[key] = value
     return record
 
@@ -268,8 +272,8 @@ def parse_line(raw: bytes, number: int, path: str, problems: list[Problem]) -> t
         bad(msg("invalid UTF-8 (corrupt entry)"))
         return None
     try:
-        record = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
-    except _DuplicateKey as exc:
+        record = json.loads(text, object_pairs_hook=unique_object, parse_constant=_no_constant)
+    except DuplicateKey as exc:
         bad(msg("the field '{field}' is given twice", field=_shown(exc.key)), _shown(exc.key))
         return None
     except (ValueError, RecursionError):

@@ -23,10 +23,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 from edplan.errors import Problem, UsageError, msg
 from edplan.log.entries import Draft
+from edplan.log.lines import DuplicateKey, unique_object
 
 COLUMNS = ("target", "value", "unit", "date", "note", "source", "id")
 REQUIRED = ("target", "value", "date")
@@ -273,19 +274,6 @@ def _header(cells: list[str], line: int, result: Rows) -> tuple[str, ...] | None
 # --- JSON Lines ----------------------------------------------------------------------------------
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
 def _read_jsonl(lines: _Counted, result: Rows) -> Iterator[Row]:
     for text in lines:
         number = lines.number
@@ -294,8 +282,10 @@ def _read_jsonl(lines: _Counted, result: Rows) -> Iterator[Row]:
         try:
             # Numbers are kept as written (1e400 and 0.1 stay text, for the checker to judge exactly);
             # NaN and Infinity arrive as the words, which the checker refuses like any other non-number.
-            record = json.loads(text, object_pairs_hook=_object, parse_float=str, parse_int=str, parse_constant=str)
-        except _DuplicateKey as exc:
+            record = json.loads(
+                text, object_pairs_hook=unique_object, parse_float=str, parse_int=str, parse_constant=str
+            )
+        except DuplicateKey as exc:
             _row_problem(result, number, str(exc)[:40], msg("key appears twice"))
             continue
         except json.JSONDecodeError as exc:
