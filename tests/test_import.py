@@ -373,3 +373,18 @@ def test_a_bulk_import_streams_in_bounded_memory(tmp_path: Path) -> None:
     small = _peak_of_import(plan, 10_000)
     large = _peak_of_import(plan, 60_000)
     assert large - small < 12_000, (small, large)  # KB: about 200 bytes a row, for the id map
+
+
+def test_a_device_or_an_idle_pipe_as_the_input_does_not_hang(small_plan: Path) -> None:
+    """/dev/zero would be read for ever: it is refused. A named pipe nobody writes to reads as empty
+    (a pipe from the shell, --from <(…), is read as it comes)."""
+    r = run("--plan", small_plan, "record", "--from", "/dev/zero")
+    assert (r.code, r.err) == (
+        2,
+        "/dev/zero: is a device, not a file; give a CSV or JSON Lines file, or - for stdin\n",
+    )
+    fifo = small_plan.with_name("idle.csv")
+    os.mkfifo(fifo)
+    r = run("--plan", small_plan, "record", "--from", fifo)
+    assert (r.code, r.out) == (0, f"nothing added: {fifo} has no rows\n")
+    assert not log_of(small_plan).exists()

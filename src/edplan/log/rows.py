@@ -20,6 +20,7 @@ import difflib
 import itertools
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -58,7 +59,9 @@ def open_input(spec: str) -> tuple[IO[bytes], str, int | None]:
     if spec == "-":
         return sys.stdin.buffer, STDIN_NAME, None
     try:
-        stream = open(spec, "rb")  # the caller closes it
+        # O_NONBLOCK: a named pipe nobody writes to must not hang the open (it then reads as empty);
+        # a pipe from the shell (--from <(…)) is read as it comes.
+        fd = os.open(spec, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise UsageError(
             Problem(msg("file not found"), path=spec, hint=msg("give a CSV or JSON Lines file, or - for stdin"))
@@ -67,11 +70,25 @@ def open_input(spec: str) -> tuple[IO[bytes], str, int | None]:
         raise UsageError(Problem(msg("is a directory, not a file"), path=spec)) from None
     except PermissionError:
         raise UsageError(Problem(msg("cannot read the file: permission denied"), path=spec)) from None
-    try:
-        size: int | None = os.fstat(stream.fileno()).st_size
-    except OSError:  # pragma: no cover - a regular open file has a size
-        size = None
-    return stream, spec, size
+    except OSError as exc:  # a socket, say: it cannot be opened as a file
+        problem = Problem(msg("cannot read the file: {error}", error=exc.strerror or str(exc)), path=spec)
+        raise UsageError(problem) from None
+    st = os.fstat(fd)
+    if stat.S_ISDIR(st.st_mode):
+        os.close(fd)
+        raise UsageError(Problem(msg("is a directory, not a file"), path=spec))
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        os.close(fd)  # /dev/zero would be read for ever
+        raise UsageError(
+            Problem(
+                msg("is a device, not a file"),
+                path=spec,
+                hint=msg("give a CSV or JSON Lines file, or - for stdin"),
+            )
+        )
+    os.set_blocking(fd, True)
+    stream = os.fdopen(fd, "rb")  # the caller closes it
+    return stream, spec, st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
 def read_rows(stream: IO[bytes], name: str, progress: Progress | None = None) -> Rows:

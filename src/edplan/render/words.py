@@ -671,6 +671,8 @@ MESSAGES_ZH.update(
         "correct it with 'edplan correct {id} --value …', or retract it": "请用 'edplan correct {id} --value …' 更正，或撤回",
         "this is not a progress log: {bad} of its first {lines} lines are not JSON objects": "这不是进度日志：前 {lines} 行中有 {bad} 行不是 JSON 对象",
         "check --log: a progress log has one JSON object per line (plans/NAME.progress.jsonl)": "请检查 --log：进度日志每行一个 JSON 对象（plans/名称.progress.jsonl）",
+        "is a device, not a file": "是设备，不是文件",
+        "cannot read the file: {error}": "无法读取该文件：{error}",
         # --- end of the one reader (issue 10) ---
         "incomplete entry (write interrupted)": "记录不完整（写入被中断）",
         "unfinished batch {batch} (lines {first}–{last}): not counted (write interrupted)": "批次 {batch}（第 {first}–{last} 行）未完成：不计入（写入被中断）",
