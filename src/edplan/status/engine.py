@@ -37,207 +37,73 @@ N" is its own status on purpose); it does not apply to stable and at_most target
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from enum import StrEnum
 
 from edplan.errors import msg
 from edplan.log.entries import Entry, amount_of, reading_of
 from edplan.log.tally import Cell, Table, fold
 from edplan.plan.model import Direction, Kind, Plan, Schedule, Section, Settings, Target, Task
+from edplan.status.filters import SORT_KEYS as SORT_KEYS
+from edplan.status.filters import Filters as Filters
+from edplan.status.filters import narrow as narrow
+from edplan.status.filters import sort_rows as sort_rows
+from edplan.status.report import (
+    DAYS_PER_MONTH,
+    FORECAST_HORIZON_DAYS,
+    SETTLED,
+    ZERO,
+    Point,
+    Reason,
+    Report,
+    Status,
+    TargetStatus,
+    figure_of,
+)
+from edplan.status.report import RANK as RANK
+from edplan.status.report import STATUS_ORDER as STATUS_ORDER
+from edplan.status.report import Rollup as Rollup
+from edplan.status.rollup import assemble
+from edplan.status.rollup import completion as completion
+from edplan.status.rollup import counts_in_rollup as counts_in_rollup
+from edplan.status.schedule import date_expecting, due_date, effective_schedule, expected_fraction
+from edplan.status.schedule import default_as_of as default_as_of
 from edplan.units import UnitError
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
-DAYS_PER_MONTH = Decimal("30.4375")
-# A forecast date further out than this is not a date anyone plans by: "not at current pace".
-FORECAST_HORIZON_DAYS = 3650
+# The status layer's API, in one place for the layers above (the types live in report.py,
+# schedules in schedule.py, rollups in rollup.py, filters in filters.py).
+__all__ = [
+    "DAYS_PER_MONTH",
+    "FORECAST_HORIZON_DAYS",
+    "RANK",
+    "SETTLED",
+    "SORT_KEYS",
+    "STATUS_ORDER",
+    "ZERO",
+    "Filters",
+    "Point",
+    "Reason",
+    "Report",
+    "Rollup",
+    "Status",
+    "TargetStatus",
+    "Verdict",
+    "band_of",
+    "completion",
+    "compute",
+    "compute_table",
+    "counts_in_rollup",
+    "default_as_of",
+    "due_date",
+    "effective_schedule",
+    "expected_fraction",
+    "narrow",
+    "owners_of",
+    "sort_rows",
+    "target_status",
+]
 
-
-class Status(StrEnum):
-    achieved = "achieved"
-    exceeded = "exceeded"  # above the band of an "about N" or "keep stable" figure: not a failure
-    on_track = "on_track"
-    nearly_met = "nearly_met"  # closed, not met, but close (基本完成)
-    at_risk = "at_risk"
-    lagging = "lagging"
-    overdue = "overdue"  # closed and not met: missed
-    not_due = "not_due"
-    no_data = "no_data"  # nothing reported (未报送): not a judgement of progress
-
-
-# Worst first: the order of summaries and of "--sort status".
-STATUS_ORDER = (
-    Status.overdue,
-    Status.lagging,
-    Status.at_risk,
-    Status.no_data,
-    Status.nearly_met,
-    Status.on_track,
-    Status.not_due,
-    Status.exceeded,
-    Status.achieved,
-)
-
-# How good a verdict is, for "more progress never makes it worse". no_data is not a judgement of
-# progress, so it sits outside; not_due ranks with on_track (nothing owed, nothing projected short).
-RANK: dict[Status, int] = {
-    Status.overdue: 0,
-    Status.lagging: 1,
-    Status.at_risk: 2,
-    Status.nearly_met: 3,
-    Status.on_track: 4,
-    Status.not_due: 4,
-    Status.achieved: 5,
-    Status.exceeded: 5,
-}
-
-# Verdicts that say the figure is settled as met: nothing more is owed, so never stale.
-SETTLED = frozenset((Status.achieved, Status.exceeded))
-
-
-class Reason(StrEnum):
-    """What decided the verdict; renderers turn it into the first words of ``why``."""
-
-    met = "met"
-    met_early = "met_early"  # a level reading at the figure before its due date: on track, not yet achieved
-    nearly_met = "nearly_met"
-    in_band = "in_band"
-    above_band = "above_band"
-    outside_band = "outside_band"
-    under_ceiling = "under_ceiling"
-    over_ceiling = "over_ceiling"
-    ahead_of_ceiling_pace = "ahead_of_ceiling_pace"
-    not_due = "not_due"
-    past_due = "past_due"
-    no_data = "no_data"
-    behind_pace = "behind_pace"
-    on_pace = "on_pace"
-    forecast_short = "forecast_short"  # before the due date: the forecast falls short of the figure
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    date: dt.date
-    value: Decimal  # the actual value as it stood after this date's entries
-
-
-@dataclass(frozen=True)
-class TargetStatus:
-    section: int
-    task: int
-    target: Target
-    status: Status
-    reason: Reason
-    actual: Decimal | None
-    expected: Decimal
-    progress: Decimal | None  # actual ÷ target figure
-    gap: Decimal | None  # actual − expected, in the target's unit (negative: behind)
-    remaining: Decimal | None  # still to go to meet the figure (at_least, approximately)
-    rate_needed: Decimal | None  # per month, to meet the figure by its due date
-    days_ahead: int | None  # where the actual stands on the schedule: + ahead, − behind
-    due: dt.date  # when the full figure is expected
-    schedule: Schedule  # the schedule in force (inherited target → task → section → plan)
-    schedule_from: str  # "target", "task", "section", "plan" or "default"
-    band: tuple[Decimal, Decimal] | None  # approximately / stable: the accepted range
-    last_date: dt.date | None
-    days_since_update: int | None
-    stale: bool
-    entries: int
-    forecast: Decimal | None  # projected value at the due date at the current pace
-    forecast_date: dt.date | None  # when the figure would be met at the current pace
-    stage: str | None  # milestones: the stage reached
-    expected_stage: str | None  # milestones: the last stage the schedule expects by now
-    lead: str | None  # 牵头单位 (the target's, else its task's)
-    support: tuple[str, ...]  # 配合单位 (the target's, else its task's)
-    trend: tuple[Point, ...] = ()
-    closed: bool = False  # the as-of date has reached the end of the due date
-
-    def units(self) -> tuple[str, ...]:
-        """Every unit named on this target, lead first."""
-        return ((self.lead,) if self.lead else ()) + tuple(u for u in self.support if u != self.lead)
-
-
-@dataclass(frozen=True)
-class Rollup:
-    key: str
-    title: str
-    counts: dict[Status, int]
-    completion: Decimal  # weighted, 0..1
-    targets: int = 0
-
-
-@dataclass(frozen=True)
-class Report:
-    plan: Plan
-    as_of: dt.date
-    rows: list[TargetStatus]
-    sections: list[Rollup]
-    tasks: list[Rollup]
-    total: Rollup
-    warnings: list[str] = field(default_factory=list)
-    owners: list[Rollup] = field(default_factory=list)
-    flat: bool = False  # rows were sorted across sections: show one table, not one per section
-    known_on: dt.date | None = None  # the log as it was known on this day (None: everything recorded)
-
-
-def default_as_of(plan: Plan, today: dt.date) -> dt.date:
-    """Today, but a finished plan is shown as it closed (and a future one as it opens)."""
-    return min(max(today, plan.period.start), plan.period.end)
-
-
-def effective_schedule(plan: Plan, section: Section, task: Task, target: Target) -> tuple[Schedule, str]:
-    levels = (
-        (target.schedule, "target"),
-        (task.schedule, "task"),
-        (section.schedule, "section"),
-        (plan.settings.schedule, "plan"),
-    )
-    for schedule, level in levels:
-        if schedule is not None:
-            return schedule, level
-    return Schedule(), "default"
-
-
-def expected_fraction(plan: Plan, schedule: Schedule, when: dt.date) -> Decimal:
-    """Share of the figure the schedule expects by the end of ``when`` (0..1)."""
-    if schedule.due is not None:
-        return ONE if when >= schedule.due else ZERO
-    start, end = plan.period.start, plan.period.end
-    if schedule.checkpoints:
-        # Checkpoints may start at a date: nothing is expected before it (admissions open in July).
-        start = schedule.start or start
-        points = [(start - dt.timedelta(days=1), ZERO)]
-        points += [(cp.by, cp.percent / 100) for cp in schedule.checkpoints]
-        if points[-1][1] < ONE:
-            points.append((end, ONE))
-        if when >= points[-1][0]:
-            return points[-1][1]
-        for (d0, f0), (d1, f1) in itertools.pairwise(points):
-            if when < d1:
-                if when <= d0:
-                    return f0
-                return f0 + (f1 - f0) * Decimal((when - d0).days) / Decimal((d1 - d0).days)
-        return points[-1][1]  # pragma: no cover - the loop always returns
-    s, e = schedule.start or start, schedule.end or end
-    if when < s:
-        return ZERO
-    if when >= e:
-        return ONE
-    return Decimal((when - s).days + 1) / Decimal((e - s).days + 1)
-
-
-def due_date(plan: Plan, schedule: Schedule) -> dt.date:
-    if schedule.due is not None:
-        return schedule.due
-    if schedule.checkpoints:
-        full = [cp.by for cp in schedule.checkpoints if cp.percent >= 100]
-        if full:
-            return full[0]
-        return plan.period.end
-    return schedule.end or plan.period.end
 
 
 def band_of(target: Target, settings: Settings) -> tuple[Decimal, Decimal] | None:
@@ -285,12 +151,7 @@ def compute_table(plan: Plan, table: Table, as_of: dt.date) -> Report:
         rows.append(row)
         if problem:
             warnings.append(problem)
-    return _assemble(plan, as_of, rows, warnings)
-
-
-def _assemble(plan: Plan, as_of: dt.date, rows: list[TargetStatus], warnings: list[str], flat: bool = False) -> Report:
-    section_rollups, task_rollups, total = rollups(plan, rows)
-    return Report(plan, as_of, rows, section_rollups, task_rollups, total, warnings, owner_rollups(rows), flat)
+    return assemble(plan, as_of, rows, warnings)
 
 
 def target_status(
@@ -305,7 +166,7 @@ def target_status(
     settings = plan.settings
     schedule, schedule_from = effective_schedule(plan, section, task, target)
     due = due_date(plan, schedule)
-    figure = _figure(target)
+    figure = figure_of(target)
     band = band_of(target, settings)
     fraction = expected_fraction(plan, schedule, as_of)
     expected = _expected(target, figure, band, fraction)
@@ -342,7 +203,7 @@ def target_status(
     days_ahead = None
     # A due date is a step, not a pace: "days ahead" only means something on a linear or checkpoint schedule.
     if actual is not None and grows and figure > 0 and schedule.due is None:
-        days_ahead = (_date_expecting(plan, schedule, actual / figure) - as_of).days
+        days_ahead = (date_expecting(plan, schedule, actual / figure) - as_of).days
     since = (as_of - last_date).days if last_date else None
     stale = _stale(plan, target, status, fraction, closed, last_date, as_of, due)
     stage = expected_stage = None
@@ -527,12 +388,6 @@ class Verdict:
         return Status.on_track, Reason.under_ceiling
 
 
-def _figure(target: Target) -> Decimal:
-    if target.kind is Kind.milestone:
-        return Decimal(len(target.stage_list))
-    return target.value if target.value is not None else ZERO
-
-
 def _expected(target: Target, figure: Decimal, band: tuple[Decimal, Decimal] | None, fraction: Decimal) -> Decimal:
     """What the schedule expects by now, in the target's unit."""
     if fraction == 0:
@@ -595,22 +450,6 @@ def _pace(ratio: Decimal, settings: Settings) -> Status:
     return Status.on_track
 
 
-def _date_expecting(plan: Plan, schedule: Schedule, share: Decimal) -> dt.date:
-    """The first date by which the schedule expects ``share`` of the figure (binary search)."""
-    lo, hi = plan.period.start, plan.period.end
-    if share > ONE or expected_fraction(plan, schedule, hi) < share:
-        return hi + dt.timedelta(days=1)
-    if expected_fraction(plan, schedule, lo) >= share:
-        return lo
-    while (hi - lo).days > 1:
-        mid = lo + (hi - lo) // 2
-        if expected_fraction(plan, schedule, mid) >= share:
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
-
 def _forecast(
     plan: Plan,
     schedule: Schedule,
@@ -655,151 +494,3 @@ def _forecast(
     return forecast, as_of + dt.timedelta(days=days)
 
 
-def completion(row: TargetStatus) -> Decimal:
-    """One target's share done, 0..1 (the README's completion formula).
-
-    Nothing reported: 0. Met or exceeded: 1. A ceiling (at_most): 1 once kept at its due date, else 0.
-    Keep stable: 1 while inside the band, else the reading over the figure. Otherwise actual over
-    the figure, capped at 1 (an unmet target stays below 1: rounding must not show it as 100%).
-    """
-    if row.progress is None:
-        return ZERO
-    if row.status in SETTLED:
-        return ONE
-    if row.target.direction is Direction.at_most:
-        return ZERO
-    if row.target.direction is Direction.stable:
-        return ONE if row.status is Status.on_track else min(max(row.progress, ZERO), ONE)
-    return min(max(row.progress, ZERO), ONE)
-
-
-def counts_in_rollup(row: TargetStatus) -> bool:
-    """A part of a total (``part_of``) is shown and judged, but its total already weighs its figure."""
-    return row.target.part_of is None
-
-
-def rollups(plan: Plan, rows: list[TargetStatus]) -> tuple[list[Rollup], list[Rollup], Rollup]:
-    """Counts per status and weighted completion per task, per section and for the whole plan."""
-    by_task: dict[int, list[TargetStatus]] = {}
-    for row in rows:
-        by_task.setdefault(row.task, []).append(row)
-    task_rollups: list[Rollup] = []
-    section_rollups: list[Rollup] = []
-    section_parts: list[tuple[Decimal, Decimal]] = []
-    for section in plan.sections:
-        task_parts: list[tuple[Decimal, Decimal]] = []
-        section_rows: list[TargetStatus] = []
-        for task in section.tasks:
-            task_rows = by_task.get(task.number, [])
-            if not task_rows:
-                continue
-            section_rows += task_rows
-            done = _weighted([(r.target.weight, completion(r)) for r in task_rows if counts_in_rollup(r)])
-            task_rollups.append(Rollup(str(task.number), task.title, _counts(task_rows), done, len(task_rows)))
-            task_parts.append((task.weight, done))
-        if not section_rows:
-            continue
-        done = _weighted(task_parts)
-        section_rollups.append(
-            Rollup(str(section.number), section.title, _counts(section_rows), done, len(section_rows))
-        )
-        section_parts.append((section.weight, done))
-    total = Rollup("plan", plan.title, _counts(rows), _weighted(section_parts), len(rows))
-    return section_rollups, task_rollups, total
-
-
-def owner_rollups(rows: list[TargetStatus]) -> list[Rollup]:
-    """One rollup per unit named as lead or support, in order of first appearance (key: the unit)."""
-    by_unit: dict[str, list[TargetStatus]] = {}
-    for row in rows:
-        for unit in row.units():
-            by_unit.setdefault(unit, []).append(row)
-    out = []
-    for unit, unit_rows in by_unit.items():
-        done = _weighted([(r.target.weight, completion(r)) for r in unit_rows if counts_in_rollup(r)])
-        out.append(Rollup(unit, unit, _counts(unit_rows), done, len(unit_rows)))
-    return out
-
-
-def _weighted(parts: list[tuple[Decimal, Decimal]]) -> Decimal:
-    weight = sum((w for w, _ in parts), ZERO)
-    if not weight:
-        return ZERO
-    return sum((w * v for w, v in parts), ZERO) / weight
-
-
-def _counts(rows: list[TargetStatus]) -> dict[Status, int]:
-    counts = dict.fromkeys(STATUS_ORDER, 0)
-    for row in rows:
-        counts[row.status] += 1
-    return counts
-
-
-# --- filters and sorting ---------------------------------------------------------------------------
-
-SORT_KEYS = ("id", "gap", "progress", "status")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What ``status`` narrows to. Every field is optional; all given ones must match."""
-
-    section: int | None = None
-    task: int | None = None
-    statuses: frozenset[str] = frozenset()  # status codes, and "stale"
-    owner: str | None = None
-    grep: str | None = None
-    sort: str | None = None  # one of SORT_KEYS
-
-    def matches(self, row: TargetStatus) -> bool:
-        if self.section is not None and row.section != self.section:
-            return False
-        if self.task is not None and row.task != self.task:
-            return False
-        if self.statuses and row.status.value not in self.statuses and not ("stale" in self.statuses and row.stale):
-            return False
-        if self.owner is not None and self.owner not in row.units():
-            return False
-        if self.grep:
-            needle = self.grep.casefold()
-            t = row.target
-            if not any(needle in text.casefold() for text in (t.id, t.name, t.source)):
-                return False
-        return True
-
-
-def narrow(report: Report, filters: Filters) -> Report:
-    """The report narrowed to the rows that match, in the requested order, rollups recomputed for them."""
-    rows = [r for r in report.rows if filters.matches(r)]
-    if filters.sort:
-        rows = sort_rows(rows, filters.sort)
-    if len(rows) == len(report.rows) and not filters.sort:
-        return report
-    tasks = {r.task for r in rows}
-    sections = []
-    for s in report.plan.sections:
-        kept = [t for t in s.tasks if t.number in tasks]
-        if kept:
-            sections.append(s.model_copy(update={"tasks": kept}))
-    plan = report.plan.model_copy(update={"sections": sections})
-    return _assemble(plan, report.as_of, rows, report.warnings, flat=bool(filters.sort))
-
-
-def sort_rows(rows: list[TargetStatus], key: str) -> list[TargetStatus]:
-    """``gap``: furthest behind first, as a share of the figure (gaps in different units do not compare);
-    ``progress``: least done first; ``status``: worst first; ``id``: by id. Rows without the figure go last."""
-    order = {s: i for i, s in enumerate(STATUS_ORDER)}
-    keys: dict[str, Callable[[TargetStatus], tuple[object, ...]]] = {
-        "id": lambda r: (r.target.id,),
-        "status": lambda r: (order[r.status], r.target.id),
-        "progress": lambda r: (r.progress is None, r.progress or ZERO, r.target.id),
-        "gap": lambda r: (_relative_gap(r) is None, _relative_gap(r) or ZERO, r.target.id),
-    }
-    return sorted(rows, key=keys[key])
-
-
-def _relative_gap(row: TargetStatus) -> Decimal | None:
-    figure = _figure(row.target)
-    if row.gap is None or not figure:
-        return None
-    return row.gap / abs(figure)

@@ -1,0 +1,98 @@
+"""Rollups: completion of each row, and the counts and weighted completion per section, task and owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from edplan.plan.model import Direction, Plan
+from edplan.status.report import ONE, SETTLED, STATUS_ORDER, ZERO, Report, Rollup, Status, TargetStatus
+
+
+def completion(row: TargetStatus) -> Decimal:
+    """One target's share done, 0..1 (the README's completion formula).
+
+    Nothing reported: 0. Met or exceeded: 1. A ceiling (at_most): 1 once kept at its due date, else 0.
+    Keep stable: 1 while inside the band, else the reading over the figure. Otherwise actual over
+    the figure, capped at 1 (an unmet target stays below 1: rounding must not show it as 100%).
+    """
+    if row.progress is None:
+        return ZERO
+    if row.status in SETTLED:
+        return ONE
+    if row.target.direction is Direction.at_most:
+        return ZERO
+    if row.target.direction is Direction.stable:
+        return ONE if row.status is Status.on_track else min(max(row.progress, ZERO), ONE)
+    return min(max(row.progress, ZERO), ONE)
+
+
+def counts_in_rollup(row: TargetStatus) -> bool:
+    """A part of a total (``part_of``) is shown and judged, but its total already weighs its figure."""
+    return row.target.part_of is None
+
+
+def rollups(plan: Plan, rows: list[TargetStatus]) -> tuple[list[Rollup], list[Rollup], Rollup]:
+    """Counts per status and weighted completion per task, per section and for the whole plan."""
+    by_task: dict[int, list[TargetStatus]] = {}
+    for row in rows:
+        by_task.setdefault(row.task, []).append(row)
+    task_rollups: list[Rollup] = []
+    section_rollups: list[Rollup] = []
+    section_parts: list[tuple[Decimal, Decimal]] = []
+    for section in plan.sections:
+        task_parts: list[tuple[Decimal, Decimal]] = []
+        section_rows: list[TargetStatus] = []
+        for task in section.tasks:
+            task_rows = by_task.get(task.number, [])
+            if not task_rows:
+                continue
+            section_rows += task_rows
+            done = _weighted([(r.target.weight, completion(r)) for r in task_rows if counts_in_rollup(r)])
+            task_rollups.append(Rollup(str(task.number), task.title, _counts(task_rows), done, len(task_rows)))
+            task_parts.append((task.weight, done))
+        if not section_rows:
+            continue
+        done = _weighted(task_parts)
+        section_rollups.append(
+            Rollup(str(section.number), section.title, _counts(section_rows), done, len(section_rows))
+        )
+        section_parts.append((section.weight, done))
+    total = Rollup("plan", plan.title, _counts(rows), _weighted(section_parts), len(rows))
+    return section_rollups, task_rollups, total
+
+
+def owner_rollups(rows: list[TargetStatus]) -> list[Rollup]:
+    """One rollup per unit named as lead or support, in order of first appearance (key: the unit)."""
+    by_unit: dict[str, list[TargetStatus]] = {}
+    for row in rows:
+        for unit in row.units():
+            by_unit.setdefault(unit, []).append(row)
+    out = []
+    for unit, unit_rows in by_unit.items():
+        done = _weighted([(r.target.weight, completion(r)) for r in unit_rows if counts_in_rollup(r)])
+        out.append(Rollup(unit, unit, _counts(unit_rows), done, len(unit_rows)))
+    return out
+
+
+def _weighted(parts: list[tuple[Decimal, Decimal]]) -> Decimal:
+    weight = sum((w for w, _ in parts), ZERO)
+    if not weight:
+        return ZERO
+    return sum((w * v for w, v in parts), ZERO) / weight
+
+
+def _counts(rows: list[TargetStatus]) -> dict[Status, int]:
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+# --- filters and sorting ---------------------------------------------------------------------------
+
+
+def assemble(plan: Plan, as_of: dt.date, rows: list[TargetStatus], warnings: list[str], flat: bool = False) -> Report:
+    section_rollups, task_rollups, total = rollups(plan, rows)
+    return Report(plan, as_of, rows, section_rollups, task_rollups, total, warnings, owner_rollups(rows), flat)
