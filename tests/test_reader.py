@@ -404,3 +404,18 @@ def test_show_lists_the_latest_entries_of_a_busy_target_in_bounded_memory(small_
     assert data["entries_list"][-1]["date"] == "2006-06-29"
     text = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", env={"COLUMNS": "120"})
     assert "Entries (900)" in text.out and "the latest 200 of 900 are listed" in text.out
+
+
+def test_repair_names_the_bad_values_it_cannot_move(small_plan: Path) -> None:
+    """A value its target cannot count is the ledger's history, not a torn line: repair moves
+    nothing, says how to fix it, and exits 1 (there is a problem left)."""
+    bad = '{"id": "x9", "target": "t01-fund", "value": "NaN", "unit": "亿元", "date": "2006-03-01"}\n'
+    log = _log(small_plan, entry_line(_fund(1)), bad)
+    before = log.read_bytes()
+    r = run("--plan", small_plan, "repair")
+    assert (r.code, r.out) == (1, f"{log}: nothing to repair\n")
+    assert r.err == (
+        f"{log}:2: x9: value 'NaN' is not a number; t01-fund counts numbers; "
+        "correct it with 'edplan correct x9 --value …', or retract it\n"
+    )
+    assert log.read_bytes() == before

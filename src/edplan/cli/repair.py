@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from edplan.cli.app import command, state
+from edplan.errors import EXIT_PROBLEMS
 
 
 @command("repair")
@@ -20,10 +21,15 @@ def repair(
     from edplan.render.words import problem_text, word
 
     lang = state.language
-    done = repair_log(state.log_path, dt.datetime.now(dt.UTC), dry_run)
+    done = repair_log(state.log_path, dt.datetime.now(dt.UTC), dry_run, state.plan)
     path = str(state.log_path)
+    # What repair does not move (a value its target cannot count, a conflicting id) and how to fix it.
+    for problem in done.left:
+        typer.echo(problem_text(problem, lang), err=True)
     if not done.lines:
         typer.echo(word("repair.nothing", lang, path=path))
+        if done.left:
+            raise typer.Exit(EXIT_PROBLEMS)
         return
     for problem in done.problems:
         typer.echo(problem_text(problem, lang), err=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from edplan.errors import InputError, Problem, msg
+from edplan.errors import EdplanError, InputError, Problem, msg
 from edplan.log.entries import (
     Checker,
     Draft,
@@ -384,5 +384,14 @@ def _shown(entry: Entry) -> str:
 # --- repair ---------------------------------------------------------------------------------------
 
 
-def repair_log(log_path: Path, now: dt.datetime, dry_run: bool = False) -> Repaired:
-    return repair(log_path, now, dry_run)
+def repair_log(log_path: Path, now: dt.datetime, dry_run: bool = False, plan_path: Path | None = None) -> Repaired:
+    """Set aside what readers ignore. With a plan that loads, also name (without moving) the entries
+    whose value their target cannot count: only a correction or a retraction fixes those. A plan
+    that does not load never stops a repair (a crash must be repairable whatever the plan says)."""
+    rules = None
+    if plan_path is not None:
+        try:
+            rules = rules_of(require_plan(plan_path))
+        except EdplanError:
+            rules = None
+    return repair(log_path, now, dry_run, rules=rules)
