@@ -29,7 +29,7 @@ for just those fingerprints, so the answer is always the exact one.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import IO, NamedTuple
@@ -621,8 +621,3 @@ class _Pass:
         result.problems.sort(key=lambda p: p.line or 0)
         result.set_aside.sort(key=lambda s: s.start)
         return result
-
-
-def rows_of(entries: Iterable[Entry]) -> Iterator[Row]:
-    """Rows of entries (tests build logs from entries)."""
-    return (row_of(e, None) for e in entries)

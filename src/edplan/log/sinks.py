@@ -1,4 +1,4 @@
-"""What the reader hands the entries that count to: a tally, a list of entries, a count.
+"""What the reader hands the entries that count to: a tally, a list of entries, the latest few.
 
 A sink receives rows (:data:`~edplan.log.lines.Row`) with their log lines. The rows of an open batch
 are *staged* and then committed or dropped when the reader learns whether the batch counts; a sink
@@ -105,31 +105,6 @@ class EntrySink(Sink):
     def reset(self) -> None:
         super().reset()
         self.entries = []
-
-
-class CountSink(Sink):
-    """Only counts (validate's summary; cheap)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-        self._pending = 0
-
-    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        self.count += len(rows)
-
-    def stage(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        self._pending += len(rows)
-
-    def commit(self) -> None:
-        self.count += self._pending
-        self._pending = 0
-
-    def drop(self) -> None:
-        self._pending = 0
-
-    def reset(self) -> None:
-        self.count = self._pending = 0
 
 
 class LatestSink(Sink):

@@ -28,7 +28,7 @@ from edplan.log.lines import DATE, ID, RECORDED, TARGET, Amendment, Row, entry_o
 from edplan.log.lock import locked
 from edplan.log.reader import Read, read
 from edplan.log.rules import Rules
-from edplan.log.sinks import CountSink, EntrySink, LatestSink, Sink, TallySink
+from edplan.log.sinks import EntrySink, LatestSink, Sink, TallySink
 from edplan.log.tally import Table
 from edplan.plan.model import Kind, Plan
 
@@ -329,12 +329,6 @@ def read_log(path: Path | str, known_by: dt.date | None = None, rules: Rules | N
         result.retracted,
         result.torn,
     )
-
-
-def count_entries(path: Path, rules: Rules | None = None) -> tuple[int, Read]:
-    sink = CountSink()
-    result = read_with(path, [sink], rules)
-    return sink.count, result
 
 
 def known_on(entry: Entry, day: dt.date) -> bool:
