@@ -28,7 +28,7 @@ import typer
 from edplan.cli.app import app, command, complete_target_id
 
 @command("probe")
-def probe(target: str = typer.Argument(..., autocompletion=complete_target_id)) -> None:
+def probe(ctx: typer.Context, target: str = typer.Argument(..., autocompletion=complete_target_id)) -> None:
     print(target)
 
 app(prog_name="edplan")

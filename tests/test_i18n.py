@@ -307,6 +307,14 @@ def test_help_language_follows_lang_anywhere_and_the_environment() -> None:
     assert run("validate", "--help").out.startswith("Usage: edplan validate")
 
 
+def test_options_of_one_run_never_reach_the_next() -> None:
+    """The global options live in the run's Click context: runs in one process share nothing."""
+    assert run("--lang", "zh", "--no-color", "validate", "--help").out.startswith("用法：")
+    assert run("validate", "--help").out.startswith("Usage: edplan validate")
+    assert run("--lang", "zh", "validate", "--formt", "x").err.startswith("用法：")
+    assert run("validate", "--formt", "x").err.startswith("Usage: ")
+
+
 def test_usage_errors_in_chinese() -> None:
     r = run("--lang", "zh", "validate", "--formt", "x")
     assert (r.code, r.out) == (2, "")

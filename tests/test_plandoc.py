@@ -174,6 +174,15 @@ def test_a_plan_read_from_the_cache_still_gets_positions(plan: Path, tmp_path: P
     assert first.code == 1 and re.match(re.escape(str(plan)) + r":\d+:21: target t03-rural-fund", first.out)
 
 
+def test_the_plan_cache_key_follows_the_code_that_judges_a_plan() -> None:
+    """An edit to the models, checks, loader or units (a checkout, same version) must miss the cache."""
+    from edplan.plan import load
+
+    assert all(judge.is_file() for judge in load.JUDGES), [j for j in load.JUDGES if not j.is_file()]
+    names = {judge.name for judge in load.JUDGES}
+    assert {"model.py", "checks.py", "load.py", "yaml_safe.py", "units.py"} <= names
+
+
 def test_the_miss_in_chinese(plan: Path) -> None:
     where = edit(plan, "source", RURAL_FUND, RURAL_FUND.replace("4亿元", "5亿元"))
     r = run("--lang", "zh", "validate", plan)

@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from typer._click.exceptions import UsageError as ClickUsageError  # Typer bundles Click, re-exports no UsageError
-from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 from edplan import __version__
@@ -38,17 +36,57 @@ if TYPE_CHECKING:
 
 DEFAULT_PLAN = Path("plans/2006.yaml")
 
+# Typer bundles its own Click and re-exports neither its help formatter nor UsageError by name. At run
+# time both are reached through public attributes (a Context's formatter class, BadParameter's base);
+# only the type checker is shown where they live.
+if TYPE_CHECKING:
+    from typer._click.exceptions import UsageError as ClickUsageError
+    from typer._click.formatting import HelpFormatter
+else:
+    HelpFormatter = typer.Context.formatter_class
+    ClickUsageError = typer.BadParameter.__mro__[1]
+
+
+@dataclass
+class State:
+    """The global options of one run, kept in the root Click context (``ctx.obj``), not in a module."""
+
+    plan: Path = DEFAULT_PLAN
+    log: Path | None = None
+    lang: str | None = None
+    no_color: bool = False
+    debug: bool = False
+    argv_lang: str | None = None  # --lang as found on the command line, before Click has parsed it
+
+    @property
+    def language(self) -> str:
+        from edplan.render.words import pick_lang
+
+        return pick_lang(self.lang)
+
+    @property
+    def help_language(self) -> str:
+        """The language of help and usage errors, which may be shown before --lang is parsed."""
+        from edplan.render.words import pick_lang
+
+        return pick_lang(self.lang or self.argv_lang)
+
+    @property
+    def log_path(self) -> Path:
+        from edplan.log.store import log_path_for
+
+        return self.log or log_path_for(self.plan)
+
+
+def state_of(ctx: Any) -> State:
+    """The run's options, from the root context (a fresh default when a caller built no context)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
 
 # --- help and usage errors in the output language ----------------------------------------------------
-
-
-def help_lang() -> str:
-    from edplan.render.words import pick_lang
-
-    return pick_lang(state.lang or _argv_lang)
-
-
-_argv_lang: str | None = None  # --lang as found on the command line, before Click has parsed it
 
 
 def _scan_lang(args: Sequence[str]) -> str | None:
@@ -154,19 +192,23 @@ class EdplanFormatter(HelpFormatter):
     """Click's help formatter, wrapping by terminal cells (Chinese counts two) and in Chinese when the
     output language is: each English text is looked up in ``HELP_ZH``."""
 
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
     def _text(self, text: str) -> str:
-        if help_lang() != "zh":
+        if self.lang != "zh":
             return text
         from edplan.render.words import help_zh
 
         return help_zh(text)
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        zh = help_lang() == "zh"
+        zh = self.lang == "zh"
         super().write_usage(prog, args, "用法：" if zh and prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        colon = "：" if help_lang() == "zh" else ":"
+        colon = "：" if self.lang == "zh" else ":"
         self.write(f"{'':>{self.current_indent}}{self._text(heading)}{colon}\n")
 
     def _wrapped(self, text: str, width: int) -> list[str]:
@@ -201,20 +243,25 @@ class EdplanFormatter(HelpFormatter):
 class EdplanContext(typer.Context):
     formatter_class = EdplanFormatter
 
+    def make_formatter(self) -> Any:
+        return EdplanFormatter(
+            width=self.terminal_width, max_width=self.max_content_width, lang=state_of(self).help_language
+        )
+
 
 @contextlib.contextmanager
-def _worded_usage_errors() -> Iterator[None]:
+def _worded_usage_errors(state: State) -> Iterator[None]:
     """Usage errors (unknown option, missing argument, bad value) shown in the output language."""
     try:
         yield
     except ClickUsageError as exc:
         # Only the plain report (usage, hint, error); `edplan` alone shows the help, already in Chinese.
-        if help_lang() == "zh" and type(exc).show is ClickUsageError.show:
+        if state.help_language == "zh" and type(exc).show is ClickUsageError.show:
             exc.show = functools.partial(_show_usage_error_zh, exc)  # type: ignore[method-assign]
         raise
 
 
-def _show_usage_error_zh(exc: ClickUsageError, file: Any = None) -> None:
+def _show_usage_error_zh(exc: Any, file: Any = None) -> None:
     from edplan.render.words import click_error_zh
 
     ctx = exc.ctx
@@ -234,18 +281,17 @@ class EdplanGroup(TyperGroup):
     context_class = EdplanContext
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        global _argv_lang
-        _argv_lang = _scan_lang(args)
-        state.lang = None  # set again by the callback; help shown before it must not see a previous run's
-        with _worded_usage_errors():
+        # Each run gets its own State, so that nothing of a previous run (in tests, the same process) leaks.
+        state = extra.setdefault("obj", State(argv_lang=_scan_lang(args)))
+        with _worded_usage_errors(state):
             return super().make_context(info_name, _display_options_first(args), parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        with _worded_usage_errors():
+        with _worded_usage_errors(state_of(ctx)):
             return super().invoke(ctx)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        if help_lang() != "zh":
+        if state_of(ctx).help_language != "zh":
             return super().format_commands(ctx, formatter)
         from edplan.render.words import help_zh
 
@@ -274,28 +320,6 @@ app = typer.Typer(
 )
 
 
-@dataclass
-class State:
-    plan: Path = DEFAULT_PLAN
-    log: Path | None = None
-    lang: str | None = None
-    no_color: bool = False
-    debug: bool = False
-
-    @property
-    def language(self) -> str:
-        from edplan.render.words import pick_lang
-
-        return pick_lang(self.lang)
-
-    @property
-    def log_path(self) -> Path:
-        from edplan.log.store import log_path_for
-
-        return self.log or log_path_for(self.plan)
-
-
-state = State()
 
 # --known-on is the second date of every report: what was known, beside what the figures describe.
 KNOWN_ON_HELP = (
@@ -312,6 +336,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     plan: Annotated[Path, typer.Option("--plan", envvar="EDPLAN_PLAN", help="Plan file (YAML).")] = DEFAULT_PLAN,
     log: Annotated[
         Path | None,
@@ -332,6 +357,7 @@ def main_options(
     """edplan: a tracker for the numeric targets of a government work plan."""
     if lang is not None and lang not in ("zh", "en"):
         raise typer.BadParameter(msg("use zh or en"), param_hint="--lang")
+    state = state_of(ctx)
     state.plan, state.log, state.lang, state.no_color, state.debug = plan, log, lang, no_color, debug
 
 
@@ -355,7 +381,7 @@ def complete_target_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
         return []
 
 
-def console(stderr: bool = False) -> Console:
+def console(state: State, stderr: bool = False) -> Console:
     """A Console made per command run, so it reads NO_COLOR and COLUMNS as they are now."""
     from rich.console import Console
 
@@ -377,13 +403,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def command(name: str, **kwargs: Any) -> Callable[[F], F]:
-    """Register a command behind the error boundary: expected errors become one-line messages."""
+    """Register a command behind the error boundary: expected errors become one-line messages.
+
+    The command's first parameter is ``ctx: typer.Context``: the run's options come from it (``state_of``).
+    """
 
     def register(fn: F) -> F:
+        if next(iter(inspect.signature(fn).parameters), None) != "ctx":
+            raise TypeError(f"command {name}: the first parameter must be ctx: typer.Context")
+
         @functools.wraps(fn)
-        def guarded(*args: Any, **kw: Any) -> Any:
+        def guarded(ctx: typer.Context, *args: Any, **kw: Any) -> Any:
+            state = state_of(ctx)
             try:
-                return fn(*args, **kw)
+                return fn(ctx, *args, **kw)
             except EdplanError as exc:
                 if state.debug:
                     raise
@@ -421,12 +454,13 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
     return register
 
 
-def print_warnings(warnings: list[str], lang: str) -> None:
+def print_warnings(state: State, warnings: list[str]) -> None:
     """Warnings (problems the command worked around) on stderr, one line each, in the output language."""
     if not warnings:
         return
     from edplan.render.words import localize, word
 
-    err = console(stderr=True)
+    lang = state.language
+    err = console(state, stderr=True)
     for warning in warnings:
         err.print(f"{word('warning', lang)}: {localize(warning, lang)}", style="yellow", markup=False)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, state
+from edplan.cli.app import command, state_of
 from edplan.cli.record import shown_value
 
 _REASON_HELP = "Why (kept in the log beside the entry, shown by edplan show)."
@@ -16,6 +16,7 @@ _ID_HELP = "Id of this correction; a retry with the same id adds nothing."
 
 @command("correct")
 def correct(
+    ctx: typer.Context,
     entry_id: Annotated[str, typer.Argument(metavar="ENTRY_ID", help="Id of the entry to correct.")],
     new_value: Annotated[str, typer.Argument(metavar="NEW_VALUE", help="The right figure (or milestone stage).")],
     reason: Annotated[str, typer.Option("--reason", help=_REASON_HELP)],
@@ -34,6 +35,7 @@ def correct(
     ] = None,
 ) -> None:
     """Correct a recorded figure. The entry's line stays; a correction line with the reason is appended."""
+    state = state_of(ctx)
     import datetime as dt
 
     from edplan.core.record import correct_entry
@@ -63,6 +65,7 @@ def correct(
 
 @command("retract")
 def retract(
+    ctx: typer.Context,
     entry_id: Annotated[str, typer.Argument(metavar="ENTRY_ID", help="Id of the entry that should not count.")],
     reason: Annotated[str, typer.Option("--reason", help=_REASON_HELP)],
     date: Annotated[str | None, typer.Option("--date", help=_DATE_HELP)] = None,
@@ -71,6 +74,7 @@ def retract(
     ] = None,
 ) -> None:
     """Retract a recorded entry: it stops counting; its line stays and a retraction line with the reason follows."""
+    state = state_of(ctx)
     import datetime as dt
 
     from edplan.core.record import retract_entry

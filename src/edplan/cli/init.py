@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, console, state
+from edplan.cli.app import command, console, state_of
 
 
 @command("init")
 def init(
+    ctx: typer.Context,
     year: Annotated[int, typer.Argument(metavar="YEAR", help="Year of the new plan, e.g. 2007.")],
     source: Annotated[
         Path | None, typer.Option("--from", help="Plan to start from (default: the --plan file).")
@@ -26,6 +27,7 @@ def init(
 
     Edit the targets and schedules of the new file afterwards; edplan compare shows what changed.
     """
+    state = state_of(ctx)
     from edplan.plan.newyear import start_year
     from edplan.render.words import word
 
@@ -49,6 +51,7 @@ class Format(StrEnum):
 
 @command("compare")
 def compare(
+    ctx: typer.Context,
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier plan, e.g. plans/2006.yaml.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later plan, e.g. plans/2007.yaml.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text, or json for scripts.")] = Format.text,
@@ -57,6 +60,7 @@ def compare(
 
     Dates that moved with the year are not counted as changes.
     """
+    state = state_of(ctx)
     from edplan.plan.newyear import compare_files
 
     result = compare_files(old, new)
@@ -69,6 +73,6 @@ def compare(
         return
     from edplan.render.compare import comparison_lines
 
-    out = console()
+    out = console(state)
     for line in comparison_lines(result, state.language):
         out.print(line, soft_wrap=True)  # a path is never folded; the terminal wraps long lines itself

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from edplan.cli.app import command, complete_target_id, console, state
+from edplan.cli.app import State, command, complete_target_id, console, state_of
 from edplan.errors import Problem, UsageError, msg
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 @command("record")
 def record(
+    ctx: typer.Context,
     target: Annotated[
         str | None,
         typer.Argument(metavar="TARGET", help="Target id, e.g. t03-rural-fund.", autocompletion=complete_target_id),
@@ -63,6 +64,7 @@ def record(
     With --from FILE, the file's columns are target, value, unit, date, note, source, id (header row
     optional; unit, note, source and id may be left empty).
     """
+    state = state_of(ctx)
     import datetime as dt
 
     from edplan.render.words import word
@@ -86,7 +88,7 @@ def record(
 
         stream, name, size = open_input(from_file)
         try:
-            with _progress_bar(size) as tick:
+            with _progress_bar(state, size) as tick:
                 done = import_entries(
                     state.plan, state.log_path, stream, name, today, now, dry_run=dry_run, progress=tick, force=force
                 )
@@ -133,7 +135,7 @@ def shown_value(value: str, unit: str | None) -> str:
         return value  # a milestone stage
 
 
-def _progress_bar(size: int | None) -> AbstractContextManager[Callable[[int], None] | None]:
+def _progress_bar(state: State, size: int | None) -> AbstractContextManager[Callable[[int], None] | None]:
     """A transient bar on stderr while a file is read and checked; nothing when stderr is not a terminal."""
     if not sys.stderr.isatty():
         return nullcontext(None)
@@ -146,7 +148,7 @@ def _progress_bar(size: int | None) -> AbstractContextManager[Callable[[int], No
     @contextmanager
     def bar() -> Iterator[Callable[[int], None]]:
         columns = [TextColumn(word("import.progress", state.language)), BarColumn(), DownloadColumn()]
-        with Progress(*columns, TimeRemainingColumn(), console=console(stderr=True), transient=True) as progress:
+        with Progress(*columns, TimeRemainingColumn(), console=console(state, stderr=True), transient=True) as progress:
             task = progress.add_task("import", total=size)
             yield lambda read: progress.update(task, completed=read)
 

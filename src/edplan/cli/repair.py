@@ -6,15 +6,17 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, state
+from edplan.cli.app import command, state_of
 from edplan.errors import EXIT_PROBLEMS
 
 
 @command("repair")
 def repair(
+    ctx: typer.Context,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be set aside; change nothing.")] = False,
 ) -> None:
     """Move torn lines and unfinished batches out of the progress log into LOG.rejected-TIME (never deleted)."""
+    state = state_of(ctx)
     import datetime as dt
 
     from edplan.core.record import repair_log

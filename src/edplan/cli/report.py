@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import KNOWN_ON_HELP, command, console, print_warnings, state
+from edplan.cli.app import KNOWN_ON_HELP, command, console, print_warnings, state_of
 from edplan.errors import Problem, UsageError, msg
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -15,6 +15,7 @@ SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "ma
 
 @command("report")
 def report(
+    ctx: typer.Context,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Report the figures up to this date (default: today, at most the plan's end)."),
@@ -33,6 +34,7 @@ def report(
     ] = None,
 ) -> None:
     """Headline counts, completion per section, what is lagging or at risk, and what changed since a date."""
+    state = state_of(ctx)
     import datetime as dt
 
     from edplan.core.query import build_meeting, parse_as_of
@@ -54,9 +56,9 @@ def report(
     lang = state.language
     from edplan.render import meeting as render
 
-    print_warnings(meeting.report.warnings, lang)
+    print_warnings(state, meeting.report.warnings)
     if output is None:
-        console().print(render.meeting_view(meeting, lang))
+        console(state).print(render.meeting_view(meeting, lang))
         return
     text = render.meeting_html(meeting, lang) if kind == "html" else render.meeting_markdown(meeting, lang)
     _write(output, text)

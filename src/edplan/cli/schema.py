@@ -8,7 +8,7 @@ from edplan.cli.app import command
 
 
 @command("schema")
-def schema() -> None:
+def schema(ctx: typer.Context) -> None:
     """Print the JSON Schema of the plan file (draft 2020-12), generated from the models.
 
     Editors check and complete a plan that starts with

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import KNOWN_ON_HELP, command, complete_target_id, console, print_warnings, state
+from edplan.cli.app import KNOWN_ON_HELP, command, complete_target_id, console, print_warnings, state_of
 
 
 class ShowFormat(StrEnum):
@@ -17,6 +17,7 @@ class ShowFormat(StrEnum):
 
 @command("show")
 def show(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="Target id, e.g. t03-rural-fund.", autocompletion=complete_target_id)],
     as_of: Annotated[
         str | None,
@@ -29,6 +30,7 @@ def show(
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.table,
 ) -> None:
     """One target's full story: definition and source, schedule, every entry, trend, forecast, and why its status."""
+    state = state_of(ctx)
     import datetime as dt
 
     from edplan.core.query import build_show, parse_as_of
@@ -36,7 +38,7 @@ def show(
     when, known = parse_as_of(as_of), parse_as_of(known_on, "--known-on")
     result = build_show(state.plan, state.log_path, target, when, dt.date.today(), known)
     lang = state.language
-    print_warnings(result.warnings, lang)
+    print_warnings(state, result.warnings)
     if fmt is ShowFormat.json:
         import json
 
@@ -46,4 +48,4 @@ def show(
         return
     from edplan.render.show import show_view
 
-    console().print(show_view(result, lang))
+    console(state).print(show_view(result, lang))

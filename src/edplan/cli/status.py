@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import KNOWN_ON_HELP, command, console, print_warnings, state
+from edplan.cli.app import KNOWN_ON_HELP, command, console, print_warnings, state_of
 from edplan.errors import EXIT_PROBLEMS
 
 
@@ -28,6 +28,7 @@ class By(StrEnum):
 
 @command("status")
 def status(
+    ctx: typer.Context,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Status of the figures up to this date (default: today, at most the plan's end)."),
@@ -65,6 +66,7 @@ def status(
 
     Exit 0, or 1 when --fail-on matches; 2 when the plan or an option is wrong.
     """
+    state = state_of(ctx)
     import datetime as dt
 
     from edplan.core.query import StatusOptions, build_status, parse_as_of
@@ -75,7 +77,7 @@ def status(
     report = result.report
     lang = state.language
     kind = by.value if by is not None else None
-    print_warnings(report.warnings, lang)
+    print_warnings(state, report.warnings)
     if fmt is Format.json:
         import json
 
@@ -93,7 +95,7 @@ def status(
     else:
         from edplan.render import table
 
-        out = console()
+        out = console(state)
         if kind == "owner":
             out.print(table.owner_view(report, lang, out.width))
         elif kind is not None:

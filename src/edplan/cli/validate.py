@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from edplan.cli.app import command, state
+from edplan.cli.app import command, state_of
 from edplan.errors import EXIT_OK, EXIT_PROBLEMS
 
 
@@ -20,6 +20,7 @@ class Format(StrEnum):
 
 @command("validate")
 def validate(
+    ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -39,6 +40,7 @@ def validate(
 
     Exit 0 when everything is valid, 1 when problems were found, 2 when a file cannot be read.
     """
+    state = state_of(ctx)
     from edplan.core.validate import validate_paths
     from edplan.render.problems import github_annotation, text_lines, validation_data
     from edplan.render.words import word

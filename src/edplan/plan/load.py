@@ -269,7 +269,11 @@ def _checks_despite(data: Any, errors: list[Any]) -> list[Finding]:
 # Parsing YAML with positions costs far more than the rest of a status run. A valid plan is stored
 # as JSON under the hash of its text and of the code that judged it, so an edit to either misses.
 
-_JUDGES = ("model.py", "checks.py", "planfile.py", "yamlsafe.py", "units.py")
+# The modules whose code decides what a valid plan is; an edit to any of them (in a checkout, where
+# the version does not move) must miss the cache. A test checks that each of these files exists.
+_HERE = Path(__file__).parent
+_JUDGING = ("model.py", "checks.py", "load.py", "yaml_safe.py", "document.py")
+JUDGES = (*(_HERE / name for name in _JUDGING), _HERE.parent / "units.py")
 
 
 def cache_dir() -> Path | None:
@@ -285,11 +289,10 @@ def cache_dir() -> Path | None:
 def _cache_key(text: str) -> str:
     from edplan import __version__
 
-    here = Path(__file__).parent
     digest = hashlib.sha256(__version__.encode())
-    for name in _JUDGES:
+    for judge in JUDGES:
         try:
-            digest.update(str((here / name).stat().st_mtime_ns).encode())
+            digest.update(str(judge.stat().st_mtime_ns).encode())
         except OSError:
             pass
     digest.update(text.encode("utf-8"))
