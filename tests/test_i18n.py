@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from edplan.plan import load as planfile
 from edplan.plan import model
-from edplan.render.words import _STAGES, MESSAGES_ZH
+from edplan.render.messages_zh import MESSAGES_ZH
+from edplan.render.words import _STAGES
 from tests.conftest import ROOT, SMALL_PLAN, run, write
 
 SRC = ROOT / "src" / "edplan"
@@ -267,7 +268,7 @@ def help_texts() -> dict[str, str]:
 
 
 def test_every_help_text_has_its_chinese() -> None:
-    from edplan.render.words import HELP_ZH
+    from edplan.render.help_zh import HELP_ZH
 
     texts = help_texts()
     assert len(texts) > 30
@@ -363,9 +364,9 @@ def _unbalanced(text: str) -> bool:
 
 def test_chinese_brackets_pair_up() -> None:
     """(…） slips in when half-width and full-width marks are mixed."""
-    from edplan.render import words
+    from edplan.render import help_zh, words
 
-    pairs = [*words.MESSAGES_ZH.items(), *words.HELP_ZH.items(), *words._WORDS.values()]
+    pairs = [*MESSAGES_ZH.items(), *help_zh.HELP_ZH.items(), *words._WORDS.values()]
     assert [zh for en, zh in pairs if _unbalanced(zh) and not _unbalanced(en)] == []
 
 

@@ -5,7 +5,7 @@ module on every TAB, and ``edplan --help`` should not pay for libraries it does 
 
 Help and usage errors follow the output language too. Typer builds its help from English strings
 at import time, so the Chinese is put in when the help is written: :class:`EdplanContext` gives
-Click a formatter that looks each English text up in ``render/words.py`` (``HELP_ZH``) and wraps by
+Click a formatter that looks each English text up in ``render/help_zh.py`` (``HELP_ZH``) and wraps by
 terminal cells, and usage errors (unknown option, missing argument) are reworded the same way. The
 language is ``--lang`` wherever it stands on the command line, else ``EDPLAN_LANG``, else the locale.
 """
@@ -199,7 +199,7 @@ class EdplanFormatter(HelpFormatter):
     def _text(self, text: str) -> str:
         if self.lang != "zh":
             return text
-        from edplan.render.words import help_zh
+        from edplan.render.help_zh import help_zh
 
         return help_zh(text)
 
@@ -262,7 +262,7 @@ def _worded_usage_errors(state: State) -> Iterator[None]:
 
 
 def _show_usage_error_zh(exc: Any, file: Any = None) -> None:
-    from edplan.render.words import click_error_zh
+    from edplan.render.help_zh import click_error_zh
 
     ctx = exc.ctx
     if ctx is not None:
@@ -293,7 +293,7 @@ class EdplanGroup(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         if state_of(ctx).help_language != "zh":
             return super().format_commands(ctx, formatter)
-        from edplan.render.words import help_zh
+        from edplan.render.help_zh import help_zh
 
         rows = []
         for name in self.list_commands(ctx):
