@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edplan.plan import load as planfile
-from edplan.plan import model
+from edplan.plan import diagnose, model
 from edplan.render.messages_zh import MESSAGES_ZH
 from edplan.render.words import _STAGES
 from tests.conftest import ROOT, SMALL_PLAN, run, write
@@ -73,12 +72,12 @@ def msg_templates() -> dict[str, str]:
                 found.setdefault(node.args[0].value, str(path.relative_to(ROOT)))
     # Templates chosen from tables at run time.
     for template in (
-        *planfile._YAML_PROBLEMS,
-        *planfile._YAML_CONTEXTS.values(),
-        *(t for _, t in planfile._BOUNDS.values()),
+        *diagnose._YAML_PROBLEMS,
+        *diagnose._YAML_CONTEXTS.values(),
+        *(t for _, t in diagnose._BOUNDS.values()),
         "plan file",
     ):
-        found.setdefault(template, "src/edplan/plan/load.py")
+        found.setdefault(template, "src/edplan/plan/diagnose.py")
     return found
 
 

@@ -176,7 +176,7 @@ def test_a_plan_read_from_the_cache_still_gets_positions(plan: Path, tmp_path: P
 
 def test_the_plan_cache_key_follows_the_code_that_judges_a_plan() -> None:
     """An edit to the models, checks, loader or units (a checkout, same version) must miss the cache."""
-    from edplan.plan import load
+    from edplan.plan import cache as load
 
     assert all(judge.is_file() for judge in load.JUDGES), [j for j in load.JUDGES if not j.is_file()]
     names = {judge.name for judge in load.JUDGES}

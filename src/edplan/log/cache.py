@@ -64,7 +64,7 @@ def identity(st: os.stat_result) -> tuple[int, ...]:
 
 
 def cache_file(log: Path) -> Path | None:
-    from edplan.plan.load import cache_dir
+    from edplan.plan.cache import cache_dir
 
     folder = cache_dir()
     if folder is None:

@@ -25,7 +25,8 @@ from typing import Any
 from edplan.errors import EdplanError, Msg, Problem, msg
 from edplan.files import NotReadable, TooBig, read_regular
 from edplan.plan.checks import Loc
-from edplan.plan.load import PlanLoad, describe, locate, read_plan_text
+from edplan.plan.diagnose import describe, locate
+from edplan.plan.load import PlanLoad, read_plan_text
 
 # The 2006 document is 26 KB; a plan's document is a text, not a data set. Reading stops here.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
