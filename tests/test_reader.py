@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edplan.log import cache, reader, sinks
+from edplan.log import cache, framing, reader, sinks
 from edplan.log.entries import Entry
 from edplan.log.lines import Amendment, amendment_line, commit_line, entry_line
 from edplan.log.store import rules_of, tally
@@ -115,7 +115,7 @@ def exactly(data: bytes, known_by: dt.date | None = None) -> tuple[Table, reader
     import re
     from unittest import mock
 
-    with mock.patch.object(reader, "CANONICAL", re.compile("(?!)")), mock.patch.object(reader, "BLOCK", 97):
+    with mock.patch.object(framing, "CANONICAL", re.compile("(?!)")), mock.patch.object(reader, "BLOCK", 97):
         return read_all(data, known_by)
 
 
