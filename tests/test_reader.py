@@ -273,6 +273,29 @@ def test_every_command_gives_the_same_figures_and_warnings(small_plan: Path) -> 
         assert warning in report.err
 
 
+def test_a_correction_its_target_cannot_count_leaves_the_entry_as_it_was_everywhere(small_plan: Path) -> None:
+    """A hand-written correction to 'abc' is one warning; status, show and report count the entry as
+    recorded (show failed with an internal error on it once), and show lists no correction that did
+    not count."""
+    bad = Amendment("c-1", "e-1", "correction", "typo", dt.date(2006, 4, 1), "abc", "亿元")
+    _log(small_plan, entry_line(_fund(1)), amendment_line(bad))
+    status = _json(small_plan, "status")
+    shown = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", "-f", "json", env={"COLUMNS": "300"})
+    assert shown.code == 0, shown.err
+    figures = json.loads(shown.out)
+    assert _fund_of(status) == (figures["actual"], figures["entries"]) == (1.0, 1)
+    assert [e["amendments"] for e in figures["entries_list"]] == [[]]
+    warnings = status["warnings"]
+    assert isinstance(warnings, list) and len(warnings) == 1
+    assert warnings[0].endswith("plan.progress.jsonl:2: e-1: value 'abc' is not a number; t01-fund counts numbers; "
+                                "correct the correction with 'edplan correct', or retract the entry")
+    assert " ".join(shown.err.split()) == f"warning: {warnings[0]}"
+    table = run("--plan", small_plan, "show", "t01-fund", "--as-of", "2006-06-30", env={"COLUMNS": "200"})
+    assert table.code == 0 and "corrected" not in table.out, table.out
+    report = run("--plan", small_plan, "report", "--as-of", "2006-06-30", env={"COLUMNS": "300"})
+    assert report.code in (0, 1) and " ".join(report.err.split()) == f"warning: {warnings[0]}"
+
+
 # --- the tally cache ------------------------------------------------------------------------------
 
 

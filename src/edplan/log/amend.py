@@ -8,10 +8,12 @@ and the entry stands as before it), a retraction final.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from edplan.errors import Problem, msg
+from edplan.log.entries import Entry
 from edplan.log.lines import RECORDED, TARGET, VALUE, Amendment, Row, corrected_row
 from edplan.log.rules import ANY, Rules, fits, unusable
 
@@ -81,3 +83,18 @@ def orphans(path: str, amendments: Sequence[Amendment], held: Mapping[str, objec
         for a in amendments
         if a.entry_id not in held
     ]
+
+
+def entry_as_it_stands(entry: Entry, changes: Sequence[Amendment], known_by: dt.date | None) -> Entry | None:
+    """The entry after its amendments known by ``known_by``, in log order; None once retracted.
+
+    ``changes`` are amendments that count (a read's ``amendments``: a correction to a value the
+    target cannot count is not among them), so this agrees with :func:`as_they_stand`.
+    """
+    for a in changes:
+        if known_by is not None and a.date > known_by:
+            continue
+        if a.kind == "retraction":
+            return None
+        entry = entry._replace(value=a.value or "", unit=a.unit, forced=a.forced)
+    return entry

@@ -35,9 +35,10 @@ from edplan.log.lines import (
     Amendment,
     Commit,
     Row,
+    corrected_row,
     entry_of,
 )
-from edplan.log.rules import Rules, fits, unusable
+from edplan.log.rules import ANY, Rules, fits, unusable
 from edplan.log.sinks import Sink, TallySink
 
 _ID, _TARGET, _VALUE = (itemgetter(i) for i in (ID, TARGET, VALUE))
@@ -315,12 +316,21 @@ class Framing:
     def fingerprints(self) -> list[array[int]]:
         return merged(self.old, self.new)
 
+    def _counts(self, a: Amendment) -> bool:
+        held = self.held.get(a.entry_id)
+        if a.kind != "correction" or self.rules is None or held is None:
+            return True
+        rule = self.rules.get(held[0][TARGET], ANY)
+        return rule is ANY or fits(corrected_row(held[0], a)[VALUE], rule)
+
     def finish(self) -> Read:
         result = self.result
         by_entry: dict[str, list[Amendment]] = {}
         for a in self.amendments:
             by_entry.setdefault(a.entry_id, []).append(a)
-        result.amendments = self.amendments
+        # Only the amendments that count: a correction to a value its target cannot count is a
+        # warning (as_they_stand below) and leaves the entry as it was, in every command's view.
+        result.amendments = [a for a in self.amendments if self._counts(a)]
         result.problems += orphans(self.path, self.amendments, self.held)
         for entry_id, (row, line) in self.held.items():
             result.amended[entry_id] = entry_of(row, line)

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from edplan.errors import Problem, UsageError, msg
 from edplan.log import cache
+from edplan.log.amend import entry_as_it_stands
 from edplan.log.entries import Entry
 from edplan.log.lines import DATE, ID, RECORDED, TARGET, Amendment, Row, entry_of, row_of
 from edplan.log.lock import locked
@@ -143,22 +144,11 @@ class History:
     def current(self, known_by: dt.date | None = None) -> Entry | None:
         """The entry as it stands with the amendments known by ``known_by`` (all when None); None:
         retracted."""
-        return apply_amendments(self.entry, self.amendments, known_by)
+        return entry_as_it_stands(self.entry, self.amendments, known_by)
 
     @property
     def retraction(self) -> Amendment | None:
         return next((a for a in self.amendments if a.kind == "retraction"), None)
-
-
-def apply_amendments(entry: Entry, changes: Sequence[Amendment], known_by: dt.date | None) -> Entry | None:
-    """The entry after its amendments known by ``known_by``, in log order; None once retracted."""
-    for a in changes:
-        if known_by is not None and a.date > known_by:
-            continue
-        if a.kind == "retraction":
-            return None
-        entry = entry._replace(value=a.value or "", unit=a.unit, forced=a.forced)
-    return entry
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import IO
 
 from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.log import cache
+from edplan.log.amend import entry_as_it_stands
 from edplan.log.entries import Entry, new_id
 from edplan.log.fingerprints import contains, id_hashes
 from edplan.log.lines import Amendment, amendment_line, commit_line, entry_line, parse_line
@@ -31,7 +32,7 @@ from edplan.log.lock import fsync_dir, opened
 from edplan.log.reader import extend, read
 from edplan.log.rules import Rules
 from edplan.log.sinks import EntrySink, TallySink
-from edplan.log.store import apply_amendments, first_records, kept_read, rules_digest, with_ids
+from edplan.log.store import first_records, kept_read, rules_digest, with_ids
 from edplan.log.tally import merge
 
 _SNIFF = 64 * 1024
@@ -209,7 +210,7 @@ def append_amendment(
             raise InputError(_not_an_entry(path, entry_id, record))
         entry = record
         changes = [a for a in result.amendments if a.entry_id == entry_id and a.id != amendment_id]
-        before = apply_amendments(entry, changes, None)
+        before = entry_as_it_stands(entry, changes, None)
         built = build(entry, before)
         if isinstance(built, list):
             raise InputError(built)
