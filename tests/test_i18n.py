@@ -281,7 +281,7 @@ HELP_KEEP = set(
     "JSON Schema REASON "
     "Lines CSV draft shell EDPLAN_LANG EDPLAN_LOG NO_COLOR table markdown github plain csv text list Path "
     "owner gap progress status id rejected ENTRY_ID zh en error date note target section task lagging overdue "
-    "stale".split()
+    "stale DOCUMENT UTF GB docx html check".split()
 )
 
 

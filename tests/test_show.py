@@ -159,6 +159,7 @@ def test_json_carries_the_relations_as_ids_and_figures() -> None:
     assert abs(Decimal(str(baseline)) * Decimal("1.091") - 6460) < Decimal("0.001")
     assert derived == {
         "growth": 9.1,
+        "increase": None,
         "baseline_derived": True,
         "part_of": None,
         "parts": ["t01-phd-enrol", "t01-master-enrol"],
@@ -166,6 +167,7 @@ def test_json_carries_the_relations_as_ids_and_figures() -> None:
     }
     assert relations(RELATIONS, "t02-rural-fund") == {
         "growth": None,
+        "increase": None,
         "baseline": None,
         "baseline_derived": None,
         "part_of": "t02-fund",

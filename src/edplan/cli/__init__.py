@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edplan.cli import correct, init, record, repair, report, schema, show, status, validate  # noqa: F401  (registers the commands)
+from edplan.cli import correct, draft, init, record, repair, report, schema, show, status, validate  # noqa: F401  (registers the commands)
 from edplan.cli.app import app
 
 __all__ = ["app", "main"]

@@ -22,12 +22,23 @@ def init(
         Path | None, typer.Option("--output", "-o", help="File to write (default: YEAR.yaml beside the source).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    blank: Annotated[
+        bool, typer.Option("--blank", help="Start an empty plan instead, with a comment explaining every field.")
+    ] = False,
 ) -> None:
     """Start a new plan year: same sections, tasks, target ids and comments; dates moved to YEAR.
 
     Edit the targets and schedules of the new file afterwards; edplan compare shows what changed.
     """
     state = state_of(ctx)
+    if blank:
+        from edplan.plan.blank import start_blank
+        from edplan.render.words import word
+
+        path = output or state.plan.with_name(f"{year}.yaml")
+        start_blank(year, path, force)
+        typer.echo(word("init.blank", state.language, path=path, year=year))
+        return
     from edplan.plan.newyear import start_year
     from edplan.render.words import word
 

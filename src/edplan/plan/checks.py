@@ -117,7 +117,7 @@ def _known_unit(target: Target, gloc: Loc, label: Msg, declared: list[str]) -> l
 def _target(target: Target, gloc: Loc, label: Msg) -> list[Finding]:
     out: list[Finding] = []
     if target.kind is Kind.milestone:
-        for field in ("value", "unit", "baseline", "growth", "part_of"):
+        for field in ("value", "unit", "baseline", "growth", "increase", "part_of"):
             if getattr(target, field) is not None:
                 out.append(
                     Finding(
@@ -137,12 +137,43 @@ def _target(target: Target, gloc: Loc, label: Msg) -> list[Finding]:
                 )
             )
         return out
-    if target.value is None:
+    both = target.increase is not None and target.growth is not None
+    if target.value is None and not both:  # with both, the one problem below says what to fix
+        relative = target.increase is not None or target.growth is not None
         out.append(
             Finding(
                 (*gloc, "value"),
                 msg("{label}: missing 'value'", label=label),
-                msg("give the figure as written, e.g. value: 7.8"),
+                msg("give last year's figure as 'baseline' (the level to reach follows), or the 'value'")
+                if relative
+                else msg("give the figure as written, e.g. value: 7.8"),
+            )
+        )
+    if both:
+        out.append(
+            Finding(
+                (*gloc, "increase"),
+                msg("{label}: give 'increase' or 'growth', not both", label=label),
+                msg("比上年增加 X is increase: X; 比上年增长 X% is growth: X"),
+            )
+        )
+    elif (
+        target.increase is not None
+        and target.baseline is not None
+        and target.value is not None
+        and target.baseline + target.increase != target.value
+    ):
+        out.append(
+            Finding(
+                (*gloc, "increase"),
+                msg(
+                    "{label}: increase {increase} does not agree with baseline {baseline} and value {value}",
+                    label=label,
+                    increase=target.increase,
+                    baseline=target.baseline,
+                    value=target.value,
+                ),
+                msg("correct the baseline, the value or the increase (or leave the value out: it follows)"),
             )
         )
     if target.unit is None:

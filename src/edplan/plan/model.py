@@ -196,6 +196,14 @@ class Target(_Strict):
         "not a target of its own. Without a baseline, the baseline is derived as value / (1 + growth/100). "
         "比上年增长（%）：目标值的关系，不单独考核；未给基数时，基数按 目标值 ÷ (1 + 增长率/100) 推算。",
     )
+    increase: _Figure = Field(
+        None,
+        title="increase · 增加量",
+        description="The planned change over the previous year, in `unit` (比上年增加约0.05万人 → 0.05; negative for "
+        "减少): with a baseline and no value, the level to reach is baseline + increase; with a value, the baseline "
+        "it implies is value − increase. 比上年增加量（按指标单位，减少为负数）："
+        "有基数而无目标值时，目标值 = 基数 + 增加量；有目标值时，推算基数 = 目标值 − 增加量。",
+    )
     part_of: Annotated[str, Field(pattern=TARGET_ID_PATTERN, max_length=32)] | None = Field(
         None,
         title="part_of · 所属总数",
@@ -245,12 +253,31 @@ class Target(_Strict):
             unit = data.get("unit")
             texts = {
                 key: PlanText(text, unit if isinstance(unit, str) else None, key)
-                for key in ("value", "baseline")
+                for key in ("value", "baseline", "increase")
                 if isinstance(text := data.get(key), str)
             }
             if texts:
                 data = {**data, **texts}
         return data
+
+    @model_validator(mode="after")
+    def _level_from_last_year(self) -> Target:
+        """比上年增加0.05万人 with last year's 1.2万人: the level to reach follows (1.25), as the plan states it.
+
+        The value is derived only when the plan gives a baseline and no value; status then judges the
+        level. The plan cache stores the derived value; it agrees with baseline and increase, so a plan
+        read back from the cache is the same plan.
+        """
+        if self.value is None and self.baseline is not None and self.kind is not Kind.milestone:
+            derived: Decimal | None = None
+            if self.increase is not None and self.growth is None:
+                derived = self.baseline + self.increase
+            elif self.growth is not None and self.increase is None and self.growth > -100:
+                derived = self.baseline * (1 + self.growth / 100)
+            if derived is not None:
+                # Frozen models are set once: the derived figure is written where pydantic keeps fields.
+                self.__dict__["value"] = derived
+        return self
 
     @property
     def stage_list(self) -> list[str]:
@@ -264,6 +291,8 @@ class Target(_Strict):
         """
         if self.baseline is not None:
             return self.baseline, False
+        if self.increase is not None and self.value is not None:
+            return self.value - self.increase, True
         if self.growth is None or self.value is None or self.growth <= -100:
             return None
         return self.value / (1 + self.growth / 100), True

@@ -9,6 +9,12 @@ from __future__ import annotations
 import re
 
 HELP_ZH: dict[str, str] = {
+    # --- edplan draft (issue 11) ---
+    "Start an empty plan instead, with a comment explaining every field.": "改为生成空白计划，每个字段均附说明。",
+    "Draft a plan from its document: sections, tasks and every figure as a target, to review.\n\nEvery guess (a kind, a schedule, a direction) has a # check: comment above it; what looks like a\nfigure but is not taken is listed on stderr with its line. Review, then run edplan validate.": "根据计划文档起草计划：部分、任务，每个数字作为一项指标，供审核。\n\n每处推测（指标类型、进度安排、方向）上方都有 # check: 注释；看似数字但未采用的内容连同行号列在标准错误输出中。审核后运行 edplan validate。",
+    "The plan document: UTF-8 or GB18030 text, .docx or .html.": "计划文档：UTF-8 或 GB18030 文本、.docx 或 .html。",
+    "File to write (default: standard output).": "写入的文件（默认：标准输出）。",
+    "Year of the plan (default: the year in the title or file name).": "计划年度（默认：标题或文件名中的年份）。",
     "Arguments": "参数",
     "Options": "选项",
     "Commands": "命令",

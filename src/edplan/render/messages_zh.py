@@ -420,3 +420,19 @@ MESSAGES_ZH.update(
         "id '{id}' is already recorded with different content (log line {line})": "编号 '{id}' 已用于内容不同的记录（日志第 {line} 行）",
     }
 )
+
+# edplan draft (issue 11)
+MESSAGES_ZH.update(
+    {
+        "plan document": "计划文档",
+        "give the path of the document": "请给出文档的路径",
+        "save it as UTF-8 text, .docx or .html and try again": "请另存为 UTF-8 文本、.docx 或 .html 后重试",
+        "{error}": "{error}",
+        "give the plan's year with --year": "请用 --year 给出计划年度",
+        "give last year's figure as 'baseline' (the level to reach follows), or the 'value'": "请以 'baseline' 给出上年数（目标值随之推算），或给出 'value'",
+        "{label}: give 'increase' or 'growth', not both": "{label}：'increase' 与 'growth' 只能给出其一",
+        "比上年增加 X is increase: X; 比上年增长 X% is growth: X": "比上年增加 X 写作 increase: X；比上年增长 X% 写作 growth: X",
+        "{label}: increase {increase} does not agree with baseline {baseline} and value {value}": "{label}：增加量 {increase} 与基数 {baseline} 和目标值 {value} 不符",
+        "correct the baseline, the value or the increase (or leave the value out: it follows)": "请更正基数、目标值或增加量（或省略目标值：它由推算得出）",
+    }
+)

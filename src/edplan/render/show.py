@@ -69,7 +69,13 @@ def relation_rows(result: ShowResult, lang: str) -> list[tuple[str, str]]:
     plan = result.report.plan
     rows: list[tuple[str, str]] = []
     last = t.last_year()
-    if t.growth is not None and last is not None:
+    if t.increase is not None and last is not None:
+        baseline, derived = last
+        key = "show.increase_derived" if derived else "show.increase_given"
+        change = ("+" if t.increase > 0 else "") + with_unit(t.increase, t.unit)
+        base, level = with_unit(baseline, t.unit), with_unit(t.value, t.unit)
+        rows.append((word("show.increase", lang), word(key, lang, increase=change, baseline=base, level=level)))
+    elif t.growth is not None and last is not None:
         baseline, derived = last
         places = places_for(result.row) if derived else 2
         key = "show.growth_derived" if derived else "show.growth_given"
@@ -97,6 +103,7 @@ def relation_data(result: ShowResult) -> dict[str, Any]:
     last = t.last_year()
     return {
         "growth": number(t.growth),
+        "increase": number(t.increase),
         "baseline": number(last[0]) if last else None,
         "baseline_derived": last[1] if last else None,
         "part_of": t.part_of,

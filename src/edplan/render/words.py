@@ -215,6 +215,15 @@ _WORDS.update(
 _WORDS.update(
     {
         "show.growth": ("Growth", "增长"),
+        "show.increase": ("Increase", "增加"),
+        "show.increase_given": (
+            "{increase} over the previous year (baseline {baseline}; the level to reach {level})",
+            "比上年增加 {increase}(基数 {baseline},应达到 {level})",
+        ),
+        "show.increase_derived": (
+            "{increase} over the previous year (baseline ≈ {baseline}, derived)",
+            "比上年增加 {increase}(基数约 {baseline},推算)",
+        ),
         "show.growth_given": (
             "{growth}% over the previous year (baseline {baseline})",
             "比上年增长 {growth}%(基数 {baseline})",
@@ -236,6 +245,23 @@ _WORDS.update(
 # init and compare (issue 6)
 _WORDS.update(
     {
+        "draft.skipped": ("{where}: not drafted: «{text}»: {why}", "{where}：未起草：«{text}»：{why}"),
+        "draft.stdout": ("standard output", "标准输出"),
+        "draft.done": (
+            "drafted {path}: {sections} sections, {tasks} tasks, {targets} targets; {checks} guesses marked "
+            "# check: to review; {skipped} figures not drafted (listed above)",
+            "已起草 {path}：{sections} 个部分，{tasks} 项任务，{targets} 项指标；{checks} 处推测标有 # check: 待核对；"
+            "{skipped} 个数字未起草（见上）",
+        ),
+        "draft.next": (
+            "next: read every # check: comment in {path}, fix what is wrong, then run: edplan validate {path}",
+            "下一步：逐条核对 {path} 中的 # check: 注释并改正，然后运行 edplan validate {path}",
+        ),
+        "init.blank": (
+            "started {path}: a blank plan for {year}, every field explained; fill it in, or draft it from its "
+            "document with: edplan draft DOCUMENT",
+            "已生成 {path}：{year} 年的空白计划，每个字段均有说明；请填写，或用 edplan draft 文档 根据计划文档起草",
+        ),
         "init.done": (
             "started {path} from {source}: {sections} sections, {tasks} tasks, {targets} targets; {dates} dates moved to {year}",
             "已据 {source} 生成 {path}：{sections} 个部分，{tasks} 项任务，{targets} 项指标；{dates} 个日期已移至 {year} 年",
