@@ -95,3 +95,34 @@ def test_a_milestone_takes_no_increase(tmp_path: Path) -> None:
     )
     r = run("--plan", plan, "validate")
     assert r.code == 1 and "target t01-kinder: a milestone has no 'increase'" in r.out
+
+
+RATE = """\
+id: rate-2019
+title: 测试计划
+year: 2019
+period: {start: 2019-01-01, end: 2019-12-31}
+sections:
+  - number: 1
+    title: 发展
+    tasks:
+      - number: 1
+        title: 学前教育
+        targets:
+          - id: t01-rate
+            name: 学前三年毛入园率
+            kind: level
+            value: 98.6
+            unit: "%"
+            schedule: {due: 2019-09-30}
+            source: 学前三年毛入园率达到98.6%
+"""
+
+
+def test_what_a_rate_lacks_is_said_in_percentage_points(tmp_path: Path) -> None:
+    plan = write(tmp_path / "r.yaml", RATE)
+    assert run("--plan", plan, "record", "t01-rate", "98.5", "--date", "2019-09-10").code == 0
+    r = run("--plan", plan, "show", "t01-rate", "--as-of", "2019-10-01", "-f", "json")
+    assert "gap -0.1 pp; 0.1 pp to go;" in " ".join(json.loads(r.out)["why"].split())
+    zh = run("--plan", plan, "--lang", "zh", "show", "t01-rate", "--as-of", "2019-10-01", "-f", "json")
+    assert "差距 -0.1个百分点;尚差 0.1个百分点" in json.loads(zh.out)["why"]

@@ -258,7 +258,10 @@ def why(row: TargetStatus, lang: str) -> str:
         if row.gap is not None and show_gap and reason not in quiet:
             say("why.gap", value=gap_text(row, lang))
     if status not in ("achieved", "exceeded", "not_due") and not milestone and row.remaining:
-        say("why.to_go", value=with_unit(row.remaining, unit, places=apart(row.remaining, [ZERO], places_for(row))))
+        places = apart(row.remaining, [ZERO], places_for(row))
+        # A rate's remainder is percentage points: 98.5% of 98.6% leaves 0.1 pp, not "0.1%".
+        to_go = signed(row.remaining, unit, lang, places).lstrip("+") if unit == "%" else None
+        say("why.to_go", value=to_go or with_unit(row.remaining, unit, places=places))
         if row.rate_needed is not None:
             rate = with_unit(row.rate_needed, unit, places=max(places_for(row), 1))
             say("why.rate", rate=rate, due=row.due.isoformat())
