@@ -126,3 +126,19 @@ def test_what_a_rate_lacks_is_said_in_percentage_points(tmp_path: Path) -> None:
     assert "gap -0.1 pp; 0.1 pp to go;" in " ".join(json.loads(r.out)["why"].split())
     zh = run("--plan", plan, "--lang", "zh", "show", "t01-rate", "--as-of", "2019-10-01", "-f", "json")
     assert "差距 -0.1个百分点;尚差 0.1个百分点" in json.loads(zh.out)["why"]
+
+
+@pytest.mark.parametrize(
+    ("reading", "status", "why"),
+    [
+        ("97.8", "nearly_met", "0.8 pp short of the goal: nearly met"),
+        # 96% is 97% of 98.6%: a share of the goal would call it nearly met; 2.6 points short is not
+        ("96", "overdue", "gap -2.6 pp"),
+    ],
+)
+def test_a_rate_is_nearly_met_by_percentage_points(tmp_path: Path, reading: str, status: str, why: str) -> None:
+    plan = write(tmp_path / "r.yaml", RATE)
+    assert run("--plan", plan, "record", "t01-rate", reading, "--date", "2019-09-10").code == 0
+    row = json.loads(run("--plan", plan, "status", "--as-of", "2019-10-01", "-f", "json").out)["targets"][0]
+    assert row["status"] == status
+    assert why in " ".join(str(row["why"]).split())

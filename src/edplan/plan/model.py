@@ -92,6 +92,13 @@ class Settings(_Strict):
         description="At the due date, a figure not met but at this share of the goal or more is nearly met. "
         "到期未完成但达到目标的这一比例，即为基本完成。",
     )
+    nearly_met_points: Annotated[Decimal, Field(gt=0, le=100)] = Field(
+        Decimal(1),
+        title="nearly_met_points · 基本完成差距（百分点）",
+        description="For a rate (unit %): at the due date, a rate at most this many percentage points short of its "
+        "goal is nearly met (98.6% asked, 97.8% reached: 0.8 pp short). A share of the goal would let 88.7% pass "
+        "for 98.6%. 比率类指标（单位 %）：到期时低于目标不超过这么多个百分点，即为基本完成。",
+    )
     forecast_lagging_below: Annotated[Decimal, Field(gt=0, le=1)] = Field(
         Decimal("0.5"),
         title="forecast_lagging_below · 预测滞后阈值",

@@ -244,7 +244,9 @@ def why(row: TargetStatus, lang: str) -> str:
                 say("why.band", low=low, high=high)
         if reason == "met_early":
             say("why.met_early", due=row.due.isoformat())
-        if reason == "nearly_met":
+        if reason == "nearly_met" and unit == "%" and row.actual is not None and t.value is not None:
+            say("why.nearly_met_points", short=signed(t.value - row.actual, unit, lang).lstrip("+"))
+        elif reason == "nearly_met":
             say("why.nearly_met", pct=pct(row.progress))
         if reason == "forecast_short" and row.forecast is not None:
             goal = with_unit(row.band[0] if row.band and t.direction.value == "approximately" else t.value, unit)

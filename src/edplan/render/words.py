@@ -111,6 +111,7 @@ _WORDS.update(
             "已提前达到;{due} 仍保持即为完成",
         ),
         "why.nearly_met": ("{pct} of the goal: nearly met", "达到目标的 {pct}:基本完成"),
+        "why.nearly_met_points": ("{short} short of the goal: nearly met", "距目标 {short}:基本完成"),
         "why.forecast_short": ("forecast {value} by {due}, short of {goal}", "预计 {due} 达到 {value},低于 {goal}"),
         "unit.pp": (" pp", "个百分点"),
         "why.above_band": ("above the band", "高于允许范围"),

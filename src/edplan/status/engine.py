@@ -339,7 +339,11 @@ class Verdict:
 
     def _missed(self, actual: Decimal) -> tuple[Status, Reason]:
         near = self.target.kind is not Kind.milestone and self.figure > 0
-        if near and actual / self.figure >= self.settings.nearly_met_at:
+        if near and self.target.unit == "%":
+            # A rate is near its goal by percentage points, not by a share of it (88.7% is 90% of 98.6%).
+            if self.figure - actual <= self.settings.nearly_met_points:
+                return Status.nearly_met, Reason.nearly_met
+        elif near and actual / self.figure >= self.settings.nearly_met_at:
             return Status.nearly_met, Reason.nearly_met
         return Status.overdue, Reason.past_due
 
