@@ -237,6 +237,13 @@ def why(row: TargetStatus, lang: str) -> str:
             say("why.never")
     else:
         say("why.actual", value=actual_text(row, lang))
+        if row.origin is not None and t.increase is not None and row.progress is not None:
+            # The plan states the increase: say how much of it is made, as "done" counts it.
+            change = row.actual - row.origin
+            exponent = change.normalize().as_tuple().exponent
+            places = min(max(-exponent if isinstance(exponent, int) else 0, 0), 6)  # 0.046 is not "0.05"
+            made = signed(change, unit, lang, places=places if places > 2 else None)
+            say("why.increase_made", made=made, increase=signed(t.increase, unit, lang), pct=pct(row.progress))
         if reason == "above_band" and row.band is not None:
             say("why.above_band")
             if not band_said:
@@ -246,6 +253,8 @@ def why(row: TargetStatus, lang: str) -> str:
             say("why.met_early", due=row.due.isoformat())
         if reason == "nearly_met" and unit == "%" and row.actual is not None and t.value is not None:
             say("why.nearly_met_points", short=signed(t.value - row.actual, unit, lang).lstrip("+"))
+        elif reason == "nearly_met" and row.origin is not None:
+            say("why.nearly_met_increase")  # the share of the increase is said beside the actual
         elif reason == "nearly_met":
             say("why.nearly_met", pct=pct(row.progress))
         if reason == "forecast_short" and row.forecast is not None:

@@ -104,6 +104,7 @@ _WORDS.update(
         "why.band": ("band {low}–{high}", "允许范围 {low}–{high}"),
         "why.ceiling": ("ceiling {value}", "上限 {value}"),
         "why.actual": ("actual {value}", "实际 {value}"),
+        "why.increase_made": ("{made} of the {increase} increase ({pct})", "已增加 {made},计划增加 {increase}({pct})"),
         "why.nothing": ("nothing reported", "尚未报送"),
         "why.never": ("no report since the plan started", "计划开始以来未有报送"),
         "why.met_early": (
@@ -111,6 +112,7 @@ _WORDS.update(
             "已提前达到;{due} 仍保持即为完成",
         ),
         "why.nearly_met": ("{pct} of the goal: nearly met", "达到目标的 {pct}:基本完成"),
+        "why.nearly_met_increase": ("nearly met", "基本完成"),
         "why.nearly_met_points": ("{short} short of the goal: nearly met", "距目标 {short}:基本完成"),
         "why.forecast_short": ("forecast {value} by {due}, short of {goal}", "预计 {due} 达到 {value},低于 {goal}"),
         "unit.pp": (" pp", "个百分点"),

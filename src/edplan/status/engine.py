@@ -60,6 +60,7 @@ from edplan.status.report import (
     Status,
     TargetStatus,
     figure_of,
+    origin_of,
 )
 from edplan.status.report import RANK as RANK
 from edplan.status.report import STATUS_ORDER as STATUS_ORDER
@@ -112,7 +113,8 @@ def band_of(target: Target, settings: Settings) -> tuple[Decimal, Decimal] | Non
         return None
     tolerance = target.tolerance if target.tolerance is not None else settings.tolerance
     center = target.baseline if target.direction is Direction.stable and target.baseline is not None else target.value
-    width = abs(center) * tolerance
+    # "增加约0.05万人": about the increase, so the band is a share of the increase, not of the level.
+    width = abs(target.increase if origin_of(target) is not None and target.increase else center) * tolerance
     return center - width, center + width
 
 
@@ -167,9 +169,11 @@ def target_status(
     schedule, schedule_from = effective_schedule(plan, section, task, target)
     due = due_date(plan, schedule)
     figure = figure_of(target)
+    origin = origin_of(target)
+    base = origin if origin is not None else ZERO  # what progress is counted from
     band = band_of(target, settings)
     fraction = expected_fraction(plan, schedule, as_of)
-    expected = _expected(target, figure, band, fraction)
+    expected = _expected(target, figure, band, fraction, base)
     trend, skipped = _trend(target, cells)
     problem = (
         msg(
@@ -189,9 +193,9 @@ def target_status(
     threshold = band[0] if band is not None and target.direction is Direction.approximately else figure
     forecast, forecast_date = _forecast(plan, schedule, target, threshold, trend, as_of, due)
 
-    verdict = Verdict(target, figure, threshold, band, actual, expected, fraction, closed, forecast, settings)
+    verdict = Verdict(target, figure, threshold, band, actual, expected, fraction, closed, forecast, settings, base)
     status, reason = verdict.classify()
-    progress = actual / figure if actual is not None and figure else None
+    progress = (actual - base) / (figure - base) if actual is not None and figure != base else None
     # Nothing expected yet (before a due date or a schedule's start): there is no gap to speak of.
     owed = closed or fraction > 0 or target.direction is Direction.at_most
     gap = actual - expected if actual is not None and owed else None
@@ -202,8 +206,8 @@ def target_status(
         rate_needed = _rate_needed(plan, schedule, threshold, figure, actual or ZERO, as_of, due)
     days_ahead = None
     # A due date is a step, not a pace: "days ahead" only means something on a linear or checkpoint schedule.
-    if actual is not None and grows and figure > 0 and schedule.due is None:
-        days_ahead = (date_expecting(plan, schedule, actual / figure) - as_of).days
+    if actual is not None and grows and figure > base and schedule.due is None:
+        days_ahead = (date_expecting(plan, schedule, (actual - base) / (figure - base)) - as_of).days
     since = (as_of - last_date).days if last_date else None
     stale = _stale(plan, target, status, fraction, closed, last_date, as_of, due)
     stage = expected_stage = None
@@ -242,6 +246,7 @@ def target_status(
         support=support,
         trend=tuple(trend),
         closed=closed,
+        origin=origin,
     ), problem
 
 
@@ -305,6 +310,7 @@ class Verdict:
     closed: bool  # the end of the due date has come: what is not met now is missed
     forecast: Decimal | None
     settings: Settings
+    base: Decimal = ZERO  # what progress counts from: 0, or last year's level for an increase target
 
     def classify(self) -> tuple[Status, Reason]:
         if self.actual is None:
@@ -332,26 +338,26 @@ class Verdict:
             return self._missed(actual)
         if self.fraction == 0:
             return self._projected()
-        if self.expected == 0:
+        if self.expected == self.base:
             return Status.on_track, Reason.on_pace
-        status = _pace(actual / self.expected, self.settings)
+        status = _pace((actual - self.base) / (self.expected - self.base), self.settings)
         return status, (Reason.on_pace if status is Status.on_track else Reason.behind_pace)
 
     def _missed(self, actual: Decimal) -> tuple[Status, Reason]:
-        near = self.target.kind is not Kind.milestone and self.figure > 0
-        if near and self.target.unit == "%":
+        near = self.target.kind is not Kind.milestone and self.figure > self.base
+        if near and self.target.unit == "%" and self.base == 0:
             # A rate is near its goal by percentage points, not by a share of it (88.7% is 90% of 98.6%).
             if self.figure - actual <= self.settings.nearly_met_points:
                 return Status.nearly_met, Reason.nearly_met
-        elif near and actual / self.figure >= self.settings.nearly_met_at:
+        elif near and (actual - self.base) / (self.figure - self.base) >= self.settings.nearly_met_at:
             return Status.nearly_met, Reason.nearly_met
         return Status.overdue, Reason.past_due
 
     def _projected(self) -> tuple[Status, Reason]:
         """Nothing is expected yet: a forecast that falls short of the figure is a warning all the same."""
-        if self.forecast is None or self.threshold <= 0:
+        if self.forecast is None or self.threshold <= self.base:
             return Status.not_due, Reason.not_due
-        ratio = self.forecast / self.threshold
+        ratio = (self.forecast - self.base) / (self.threshold - self.base)
         if ratio < self.settings.forecast_lagging_below:
             return Status.lagging, Reason.forecast_short
         if ratio < self.settings.at_risk_below:
@@ -392,15 +398,17 @@ class Verdict:
         return Status.on_track, Reason.under_ceiling
 
 
-def _expected(target: Target, figure: Decimal, band: tuple[Decimal, Decimal] | None, fraction: Decimal) -> Decimal:
-    """What the schedule expects by now, in the target's unit."""
+def _expected(
+    target: Target, figure: Decimal, band: tuple[Decimal, Decimal] | None, fraction: Decimal, base: Decimal = ZERO
+) -> Decimal:
+    """What the schedule expects by now, in the target's unit (an increase target: from last year's level)."""
     if fraction == 0:
         return ZERO
     if target.direction is Direction.stable and band is not None:
         return (band[0] + band[1]) / 2  # a level to hold, not to build up to
     if target.direction is Direction.at_most and target.kind is not Kind.cumulative:
         return figure  # a ceiling on a reading holds all along
-    return figure * fraction
+    return base + (figure - base) * fraction
 
 
 def _trend(target: Target, cells: list[tuple[str | None, str, Cell]]) -> tuple[list[Point], int]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from edplan.plan.model import Kind, Plan, Schedule, Target
+from edplan.plan.model import Direction, Kind, Plan, Schedule, Target
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -96,7 +96,7 @@ class TargetStatus:
     reason: Reason
     actual: Decimal | None
     expected: Decimal
-    progress: Decimal | None  # actual ÷ target figure
+    progress: Decimal | None  # actual ÷ target figure (an increase target: the share of the increase made)
     gap: Decimal | None  # actual − expected, in the target's unit (negative: behind)
     remaining: Decimal | None  # still to go to meet the figure (at_least, approximately)
     rate_needed: Decimal | None  # per month, to meet the figure by its due date
@@ -117,6 +117,9 @@ class TargetStatus:
     support: tuple[str, ...]  # 配合单位 (the target's, else its task's)
     trend: tuple[Point, ...] = ()
     closed: bool = False  # the as-of date has reached the end of the due date
+    # An increase target (比上年增加 X with last year's figure): the level it starts from. Progress,
+    # pace and "nearly met" count the increase made over it, as the plan states the target.
+    origin: Decimal | None = None
 
     def units(self) -> tuple[str, ...]:
         """Every unit named on this target, lead first."""
@@ -144,6 +147,14 @@ class Report:
     owners: list[Rollup] = field(default_factory=list)
     flat: bool = False  # rows were sorted across sections: show one table, not one per section
     known_on: dt.date | None = None  # the log as it was known on this day (None: everything recorded)
+
+
+def origin_of(target: Target) -> Decimal | None:
+    """Last year's level, for a level target the plan states as an increase over it (baseline + increase)."""
+    growing = target.direction in (Direction.at_least, Direction.approximately)
+    if target.kind is Kind.level and growing and target.increase is not None and target.baseline is not None:
+        return target.baseline
+    return None
 
 
 def figure_of(target: Target) -> Decimal:
