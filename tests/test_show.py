@@ -160,6 +160,7 @@ def test_json_carries_the_relations_as_ids_and_figures() -> None:
     assert derived == {
         "growth": 9.1,
         "increase": None,
+        "revisions": [],
         "baseline_derived": True,
         "part_of": None,
         "parts": ["t01-phd-enrol", "t01-master-enrol"],
@@ -168,6 +169,7 @@ def test_json_carries_the_relations_as_ids_and_figures() -> None:
     assert relations(RELATIONS, "t02-rural-fund") == {
         "growth": None,
         "increase": None,
+        "revisions": [],
         "baseline": None,
         "baseline_derived": None,
         "part_of": "t02-fund",

@@ -97,6 +97,7 @@ def check_plan(plan: Plan, relations: bool = True) -> list[Finding]:
                 targets_seen.setdefault(target.id, (si, ti, gi))
                 out += _schedule(plan, target.schedule, (*gloc, "schedule"), label)
                 out += _target(target, gloc, label)
+                out += _revisions(plan, target, gloc, label)
                 out += _known_unit(target, gloc, label, plan.settings.units)
     if relations:
         out += _parts(plan, targets_seen)
@@ -430,6 +431,59 @@ def _converts(unit: str, to_unit: str) -> bool:
     except UnitError:
         return False
     return True
+
+
+def _revisions(plan: Plan, target: Target, gloc: Loc, label: Msg) -> list[Finding]:
+    """A revision changes a figure from a date inside the period, later than the one before it."""
+    if not target.revisions:
+        return []
+    loc = (*gloc, "revisions")
+    if target.kind is Kind.milestone:
+        return [
+            Finding(
+                loc,
+                msg("{label}: a milestone has no 'revisions'", label=label),
+                msg("a milestone's stages are not revised; make the target cumulative or level"),
+            )
+        ]
+    out: list[Finding] = []
+    start, end = plan.period.start, plan.period.end
+    before: dt.date | None = None
+    for i, revision in enumerate(target.revisions):
+        if revision.value is None:
+            out.append(
+                Finding((*loc, i, "value"), msg("{label}: revision {n} has no value", label=label, n=i + 1))
+            )
+        if not start <= revision.date <= end:
+            out.append(
+                Finding(
+                    (*loc, i, "date"),
+                    msg(
+                        "{label}: {what} {date} is outside the plan period {start} – {end}",
+                        label=label,
+                        what=msg("revision date"),
+                        date=revision.date,
+                        start=start,
+                        end=end,
+                    ),
+                    msg("use a date inside the period"),
+                )
+            )
+        if before is not None and revision.date <= before:
+            out.append(
+                Finding(
+                    (*loc, i, "date"),
+                    msg(
+                        "{label}: revision {date} is not after the one before it ({before})",
+                        label=label,
+                        date=revision.date,
+                        before=before,
+                    ),
+                    msg("list revisions in date order, one a day"),
+                )
+            )
+        before = revision.date
+    return out
 
 
 def _schedule(plan: Plan, schedule: Schedule | None, loc: Loc, label: Msg) -> list[Finding]:

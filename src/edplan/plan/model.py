@@ -157,6 +157,22 @@ def _figure(value: Any) -> Any:
 _Figure = Annotated[Decimal | None, BeforeValidator(_figure)]
 
 
+class Revision(_Strict):
+    """A later decision that changes the figure during the year. 年中调整：后来的决定改变了目标值。"""
+
+    date: dt.date = Field(
+        title="date · 生效日期", description="The day the revised figure is in force from. 调整后目标值的生效日期。"
+    )
+    value: _Figure = Field(
+        title="value · 调整后目标值",
+        description="The revised figure, in the target's unit. 调整后的目标值，按指标单位。",
+    )
+    source: Annotated[str, Field(min_length=1)] = Field(
+        title="source · 依据",
+        description="The decision's words, or where it is (a later document, a meeting's minutes). 调整的依据。",
+    )
+
+
 class Target(_Strict):
     """One tracked figure or deliverable of a task. 指标：任务中的一个数字目标或交付成果。"""
 
@@ -210,6 +226,13 @@ class Target(_Strict):
         "减少): with a baseline and no value, the level to reach is baseline + increase; with a value, the baseline "
         "it implies is value − increase. 比上年增加量（按指标单位，减少为负数）："
         "有基数而无目标值时，目标值 = 基数 + 增加量；有目标值时，推算基数 = 目标值 − 增加量。",
+    )
+    revisions: list[Revision] | None = Field(
+        None,
+        title="revisions · 年中调整",
+        description="Figures changed during the year, in date order: status judges against the figure in force "
+        "on the as-of date; the plan's own figure is kept and shown. "
+        "年中调整的目标值，按日期先后：按截至日期时有效的目标值判断状态；原目标值保留并显示。",
     )
     part_of: Annotated[str, Field(pattern=TARGET_ID_PATTERN, max_length=32)] | None = Field(
         None,
@@ -265,6 +288,17 @@ class Target(_Strict):
             }
             if texts:
                 data = {**data, **texts}
+            revisions = data.get("revisions")
+            if isinstance(revisions, list) and isinstance(unit, str):
+                data = {
+                    **data,
+                    "revisions": [
+                        {**r, "value": PlanText(r["value"], unit, "value")}
+                        if isinstance(r, dict) and isinstance(r.get("value"), str)
+                        else r
+                        for r in revisions
+                    ],
+                }
         return data
 
     @model_validator(mode="after")
@@ -289,6 +323,16 @@ class Target(_Strict):
     @property
     def stage_list(self) -> list[str]:
         return list(self.stages) if self.stages else ["done"]
+
+    def in_force(self, when: dt.date) -> tuple[Target, Revision | None]:
+        """The target as it stands on ``when``: with the latest revision dated by then, if any."""
+        current = None
+        for revision in self.revisions or ():
+            if revision.date <= when:
+                current = revision
+        if current is None or current.value is None:
+            return self, None
+        return self.model_copy(update={"value": current.value}), current
 
     def last_year(self) -> tuple[Decimal, bool] | None:
         """The figure growth is measured from, and whether it is derived (value / (1 + growth/100)).

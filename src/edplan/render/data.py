@@ -216,6 +216,13 @@ def why(row: TargetStatus, lang: str) -> str:
     def say(key: str, **fields: object) -> None:
         parts.append(word(key, lang, **fields))
 
+    if row.revision is not None:  # the figure judged is not the plan's own: say so first
+        say(
+            "why.revised",
+            value=with_unit(t.value, unit),
+            date=row.revision.date.isoformat(),
+            planned=with_unit(row.planned, unit),
+        )
     # Nothing is expected yet (before a due date, or a schedule's start): say so, not "expected 0".
     nothing_yet = not row.closed and row.expected == 0 and t.direction.value != "at_most"
     if nothing_yet and status != "no_data":
@@ -461,6 +468,15 @@ def target_data(row: TargetStatus, lang: str) -> dict[str, Any]:
         "forecast_date": row.forecast_date.isoformat() if row.forecast_date else None,
         "last_date": row.last_date.isoformat() if row.last_date else None,
         "days_since_update": row.days_since_update,
+        "revised": (
+            {
+                "date": row.revision.date.isoformat(),
+                "planned": number(row.planned),
+                "source": row.revision.source,
+            }
+            if row.revision is not None
+            else None
+        ),
         "entries": row.entries,
         "lead": row.lead,
         "support": list(row.support),

@@ -434,5 +434,11 @@ MESSAGES_ZH.update(
         "比上年增加 X is increase: X; 比上年增长 X% is growth: X": "比上年增加 X 写作 increase: X；比上年增长 X% 写作 growth: X",
         "{label}: increase {increase} does not agree with baseline {baseline} and value {value}": "{label}：增加量 {increase} 与基数 {baseline} 和目标值 {value} 不符",
         "correct the baseline, the value or the increase (or leave the value out: it follows)": "请更正基数、目标值或增加量（或省略目标值：它由推算得出）",
+        "{label}: a milestone has no 'revisions'": "{label}：里程碑没有 'revisions'",
+        "a milestone's stages are not revised; make the target cumulative or level": "里程碑的阶段不做年中调整；或将指标改为累计或时点类",
+        "{label}: revision {n} has no value": "{label}：第 {n} 次调整没有目标值",
+        "revision date": "调整日期",
+        "{label}: revision {date} is not after the one before it ({before})": "{label}：调整 {date} 不晚于前一次调整（{before}）",
+        "list revisions in date order, one a day": "请按日期先后列出调整，每天至多一次",
     }
 )

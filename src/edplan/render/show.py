@@ -83,6 +83,13 @@ def relation_rows(result: ShowResult, lang: str) -> list[tuple[str, str]]:
         rows.append((word("show.growth", lang), word(key, lang, growth=fmt(t.growth), baseline=base)))
     elif t.baseline is not None:
         rows.append((word("show.baseline", lang), with_unit(t.baseline, t.unit)))
+    for i, revision in enumerate(t.revisions or ()):
+        key = "show.revision_in_force" if revision == result.row.revision else "show.revision"
+        value, date = with_unit(revision.value, t.unit), revision.date.isoformat()
+        text = word(key, lang, value=value, date=date, source=revision.source)
+        rows.append((word("show.revised", lang) if i == 0 else "", text))
+    if result.row.planned is not None:
+        rows.append(("", word("show.planned", lang, value=with_unit(result.row.planned, t.unit))))
     parts = plan.parts_of(t.id)
     if parts:
         listed = " + ".join(f"{p.id} {with_unit(p.value, p.unit)}" for p in parts)
@@ -104,6 +111,9 @@ def relation_data(result: ShowResult) -> dict[str, Any]:
     return {
         "growth": number(t.growth),
         "increase": number(t.increase),
+        "revisions": [
+            {"date": r.date.isoformat(), "value": number(r.value), "source": r.source} for r in t.revisions or ()
+        ],
         "baseline": number(last[0]) if last else None,
         "baseline_derived": last[1] if last else None,
         "part_of": t.part_of,

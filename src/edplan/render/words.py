@@ -104,6 +104,7 @@ _WORDS.update(
         "why.band": ("band {low}–{high}", "允许范围 {low}–{high}"),
         "why.ceiling": ("ceiling {value}", "上限 {value}"),
         "why.actual": ("actual {value}", "实际 {value}"),
+        "why.revised": ("goal revised to {value} from {date} (planned {planned})", "目标自 {date} 起调整为 {value}(原计划 {planned})"),
         "why.increase_made": ("{made} of the {increase} increase ({pct})", "已增加 {made},计划增加 {increase}({pct})"),
         "why.nothing": ("nothing reported", "尚未报送"),
         "why.never": ("no report since the plan started", "计划开始以来未有报送"),
@@ -219,6 +220,10 @@ _WORDS.update(
     {
         "show.growth": ("Growth", "增长"),
         "show.increase": ("Increase", "增加"),
+        "show.revised": ("Revised", "年中调整"),
+        "show.revision": ("{value} from {date}: {source}", "{date} 起 {value}:{source}"),
+        "show.revision_in_force": ("{value} from {date}: {source} (in force)", "{date} 起 {value}:{source}(现行)"),
+        "show.planned": ("planned {value} (the plan's own figure)", "原计划 {value}"),
         "show.increase_given": (
             "{increase} over the previous year (baseline {baseline}; the level to reach {level})",
             "比上年增加 {increase}(基数 {baseline},应达到 {level})",

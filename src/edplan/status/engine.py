@@ -164,7 +164,12 @@ def target_status(
     cells: list[tuple[str | None, str, Cell]],
     as_of: dt.date,
 ) -> tuple[TargetStatus, str | None]:
-    """One target's row; the second value is a warning about entries that could not be used."""
+    """One target's row; the second value is a warning about entries that could not be used.
+
+    A target revised during the year is judged against the figure in force on ``as_of``.
+    """
+    planned = target.value
+    target, revision = target.in_force(as_of)
     settings = plan.settings
     schedule, schedule_from = effective_schedule(plan, section, task, target)
     due = due_date(plan, schedule)
@@ -247,6 +252,8 @@ def target_status(
         trend=tuple(trend),
         closed=closed,
         origin=origin,
+        revision=revision,
+        planned=planned if revision is not None else None,
     ), problem
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from edplan.plan.model import Direction, Kind, Plan, Schedule, Target
+from edplan.plan.model import Direction, Kind, Plan, Revision, Schedule, Target
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -120,6 +120,9 @@ class TargetStatus:
     # An increase target (比上年增加 X with last year's figure): the level it starts from. Progress,
     # pace and "nearly met" count the increase made over it, as the plan states the target.
     origin: Decimal | None = None
+    # The revision in force on the as-of date (``target`` then carries its figure); None: the plan's own.
+    revision: Revision | None = None
+    planned: Decimal | None = None  # with a revision in force: the plan's own figure, kept and shown
 
     def units(self) -> tuple[str, ...]:
         """Every unit named on this target, lead first."""
