@@ -345,6 +345,16 @@ def test_text_without_numbering_is_one_section_one_task(tmp_path: Path) -> None:
     assert [(g.kind.value, g.value) for g in task.targets] == [("cumulative", 500), ("milestone", None)]
 
 
+def test_a_forecast_is_about_exactly_its_figure(tmp_path: Path) -> None:
+    """预计…为31200人 is neither a floor nor a ceiling: approximately, with a tolerance to set."""
+    document = tmp_path / "2019-plan.txt"
+    document.write_text("2019年工作计划\n\n一、总体\n\n1.招生。预计全县高中在校生为31200人。\n", encoding="utf-8")
+    draft = _draft(document)
+    target = _load(tmp_path, draft.yaml, document).sections[0].tasks[0].targets[0]
+    assert (target.direction.value, target.tolerance, target.value) == ("approximately", Decimal("0.01"), 31200)
+    assert "# check: direction approximately, tolerance ±1%: a forecast (预计…)" in draft.yaml
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -64,6 +64,8 @@ _LEADING_DIRECTIONS = sorted(
     reverse=True,
 )
 _QUOTA = re.compile(r"计划(?:招生|招收|录取)|招生计划")
+# 预计全县高中在校生为31200人: a forecast, met by a figure close to it (neither a floor nor a ceiling).
+_FORECAST = re.compile(r"预计|预期|预测")
 _STABLE = re.compile(r"保持稳定|基本稳定|大体相当|基本持平|保持平稳")
 _CHANGE = re.compile(
     r"(?P<words>(?:(?:比|较)(?:上年同期|去年同期|上一年|前一年|上年|去年|[^，,；;。比较]{1,8}?年(?:同期)?)|同比)"
@@ -99,6 +101,7 @@ class Figure:
     direction: str | None = None  # read from a qualifier; None when the text gives none
     qualifier: str = ""  # the words the direction was read from: 以上, 不少于, 计划招生, 保持稳定
     quota: bool = False  # 计划招生, 计划招收, 计划录取
+    forecast: str = ""  # 预计 (…为): a forecast figure, about exactly this
     reading: str = ""  # how a number not written in digits was read: 一千二百 → 1200
     change: Change | None = None
 
@@ -297,10 +300,19 @@ def _qualify(clause: str, figure: Figure, previous_end: int) -> Figure:
                 break
     if quota and direction in (None, APPROXIMATELY):
         direction, qualifier = APPROXIMATELY, quota[0]
+    forecast = _FORECAST.search(before)
+    if forecast and not quota and direction in (None, APPROXIMATELY):
+        direction, qualifier = APPROXIMATELY, forecast[0]
     stable = _STABLE.search(clause)
     if stable:
         direction, qualifier = STABLE, stable[0]
-    return replace(figure, direction=direction, qualifier=qualifier, quota=bool(quota))
+    return replace(
+        figure,
+        direction=direction,
+        qualifier=qualifier,
+        quota=bool(quota),
+        forecast=forecast[0] if forecast and not quota and direction == APPROXIMATELY else "",
+    )
 
 
 def _not_a_count(clause: str, found: re.Match[str]) -> bool:

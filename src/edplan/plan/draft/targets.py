@@ -23,6 +23,7 @@ from edplan.plan.draft.structure import Piece, TaskText
 from edplan.units import FULL_WIDTH, UnitError, convert, normalize
 
 QUOTA_TOLERANCE = Decimal("0.03")
+FORECAST_TOLERANCE = Decimal("0.01")
 _CONNECTOR = re.compile(r"以及|、|和|及|与|并")
 _PARTS = "其中"
 
@@ -306,6 +307,14 @@ def _direction(target: DraftTarget, figure: Figure) -> None:
         target.check(
             "direction",
             f"direction approximately, tolerance ±3%: a quota ({figure.qualifier}) is met by an intake close to it",
+        )
+        return
+    if figure.forecast:
+        target.direction, target.tolerance = APPROXIMATELY, FORECAST_TOLERANCE
+        target.check(
+            "direction",
+            f"direction approximately, tolerance ±1%: a forecast ({figure.forecast}…) is met by a figure close to it; "
+            "set the tolerance the plan means",
         )
         return
     if direction is None:
