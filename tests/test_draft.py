@@ -351,7 +351,8 @@ def test_a_forecast_is_about_exactly_its_figure(tmp_path: Path) -> None:
     document.write_text("2019年工作计划\n\n一、总体\n\n1.招生。预计全县高中在校生为31200人。\n", encoding="utf-8")
     draft = _draft(document)
     target = _load(tmp_path, draft.yaml, document).sections[0].tasks[0].targets[0]
-    assert (target.direction.value, target.tolerance, target.value) == ("approximately", Decimal("0.01"), Decimal(31200))
+    read = (target.direction.value, target.tolerance, target.value)
+    assert read == ("approximately", Decimal("0.01"), Decimal(31200))
     assert "# check: direction approximately, tolerance ±1%: a forecast (预计…)" in draft.yaml
 
 
