@@ -108,3 +108,16 @@ def test_revisions_that_cannot_stand_are_refused(tmp_path: Path, revisions: str,
     assert r.code == 1
     found = [line.partition(": ")[2] for line in r.out.splitlines()]
     assert message in found, r.out
+
+
+def test_a_new_year_starts_without_the_old_years_revisions(tmp_path: Path) -> None:
+    plan = plan_with(tmp_path)
+    new = tmp_path / "2007.yaml"
+    r = run("init", "2007", "--from", plan, "-o", new)
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[1] == (
+        f"1 revisions of {plan} left out: they were that year's decisions; the plan's own figures stay"
+    )
+    text = new.read_text(encoding="utf-8")
+    assert "revisions" not in text and "value: 7.8" in text and "due: 2007-09-30" in text
+    assert run("--plan", new, "validate").code == 0

@@ -52,6 +52,8 @@ def init(
         "targets": len(plan.targets()),
     }
     typer.echo(word("init.done", lang, path=done.path, source=origin, dates=done.moved, year=year, **counts))
+    if done.dropped:
+        typer.echo(word("init.revisions", lang, count=done.dropped, source=origin))
     typer.echo(word("init.next", lang, year=year, source=origin, path=done.path))
 
 

@@ -72,8 +72,21 @@ def header(source_name: str, old_year: int, new_year: int) -> str:
     )
 
 
-def year_text(text: str, new_year: int, source: Path, output: Path) -> tuple[str, int]:
-    """The new plan's text from the old one's: (text, number of dates moved). Comments and layout kept."""
+def drop_revisions(tree: Any) -> int:
+    """Take out every target's ``revisions``: they were decisions of the old year, not the new one's."""
+    dropped = 0
+    for section in tree.get("sections") or []:
+        for task in (section.get("tasks") or []) if isinstance(section, dict) else []:
+            for target in (task.get("targets") or []) if isinstance(task, dict) else []:
+                if isinstance(target, dict) and "revisions" in target:
+                    dropped += len(target["revisions"] or [])
+                    del target["revisions"]
+    return dropped
+
+
+def year_text(text: str, new_year: int, source: Path, output: Path) -> tuple[str, int, int]:
+    """The new plan's text from the old one's: (text, dates moved, revisions left out). Comments and
+    layout kept."""
     from edplan.plan.yaml_safe import dump_roundtrip, load_roundtrip
 
     yaml, tree = load_roundtrip(text)
@@ -83,6 +96,7 @@ def year_text(text: str, new_year: int, source: Path, output: Path) -> tuple[str
     tree["id"] = next_id(str(tree["id"]), old_year, new_year)
     if str(old_year) in str(tree["title"]):
         tree["title"] = str(tree["title"]).replace(str(old_year), str(new_year))
+    dropped = drop_revisions(tree)
     moved = move_dates(tree, years)
     document = tree.get("source")
     if isinstance(document, str) and not os.path.isabs(document):
@@ -104,7 +118,7 @@ def year_text(text: str, new_year: int, source: Path, output: Path) -> tuple[str
         out = line + note + out[first.end() + 1 :]
     else:
         out = note + out
-    return out, moved
+    return out, moved, dropped
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,7 @@ class Started:
     source: Path
     plan: Plan
     moved: int
+    dropped: int = 0  # revisions of the old year left out
 
 
 def _given_plan(path: Path) -> Plan:
@@ -137,13 +152,13 @@ def start_year(source: Path, year: int, output: Path | None, replace: bool) -> S
     if not 1900 <= year <= 2200:
         raise UsageError(Problem(msg("YEAR: {year} is not a plan year", year=year), hint=msg("give a year like 2007")))
     target = output or source.with_name(f"{year}.yaml")
-    text, moved = year_text(read_plan_text(source), year, source, target)
+    text, moved, dropped = year_text(read_plan_text(source), year, source, target)
     checked = check_plan_text(text, str(target))
     if checked.plan is None:
         # Cannot happen for a valid source unless moving the dates broke something: say so, write nothing.
         raise InputError(checked.problems)
     write_new_plan(target, text, replace)
-    return Started(target, source, checked.plan, moved)
+    return Started(target, source, checked.plan, moved, dropped)
 
 
 # --- compare ---------------------------------------------------------------------------------------

@@ -270,6 +270,10 @@ _WORDS.update(
             "document with: edplan draft DOCUMENT",
             "已生成 {path}：{year} 年的空白计划，每个字段均有说明；请填写，或用 edplan draft 文档 根据计划文档起草",
         ),
+        "init.revisions": (
+            "{count} revisions of {source} left out: they were that year's decisions; the plan's own figures stay",
+            "未带入 {source} 的 {count} 项年中调整：那是该年度的决定；保留计划原有目标值",
+        ),
         "init.done": (
             "started {path} from {source}: {sections} sections, {tasks} tasks, {targets} targets; {dates} dates moved to {year}",
             "已据 {source} 生成 {path}：{sections} 个部分，{tasks} 项任务，{targets} 项指标；{dates} 个日期已移至 {year} 年",
