@@ -280,7 +280,7 @@ def test_a_refused_figure_says_why_and_writes_nothing(plan: Path, args: tuple[st
     assert run("--plan", plan, "record", "t01-fund", "1", "--date", DAY).code == 0
     before = log_of(plan).read_bytes()
     r = run("--plan", plan, "record", *args, "--date", DAY)
-    assert (r.code, r.out, r.err) == (1, "", f"edplan record: {message}\n")
+    assert (r.code, r.out, r.err) == (2, "", f"edplan record: {message}\n")
     assert log_of(plan).read_bytes() == before
 
 
@@ -300,7 +300,7 @@ def test_dates_and_force_reasons_are_refused_alike(plan: Path, args: tuple[str, 
     assert run("--plan", plan, "record", "t01-fund", "1", "--date", DAY).code == 0
     before = log_of(plan).read_bytes()
     r = run("--plan", plan, "record", "t01-enrol", "7.8", *args)
-    assert (r.code, r.out, r.err) == (1, "", f"edplan record: {message}\n")
+    assert (r.code, r.out, r.err) == (2, "", f"edplan record: {message}\n")
     assert log_of(plan).read_bytes() == before
 
 
@@ -360,7 +360,7 @@ def test_correct_refuses_what_record_refuses(plan: Path) -> None:
         (("7.8", "--unit", "千位"), "--unit: unknown unit '千位'; did you mean 千人?"),
     ]:
         r = run("--plan", plan, "correct", "en", *args, "--reason", "复核")
-        assert (r.code, r.out, r.err) == (1, "", f"edplan correct: {message}\n")
+        assert (r.code, r.out, r.err) == (2, "", f"edplan correct: {message}\n")
         assert log_of(plan).read_bytes() == before
 
 
@@ -441,7 +441,7 @@ def test_validate_reports_an_implausible_entry_already_in_the_log(plan: Path) ->
 def test_the_refusal_in_chinese(plan: Path) -> None:
     r = run("--lang", "zh", "--plan", plan, "record", "t01-enrol", "78000", "--date", DAY)
     assert (r.code, r.err) == (
-        1,
+        2,
         "edplan record: VALUE:78,000万人 超过 t01-enrol 目标值（7.8万人）的 20 倍；"
         "是否指 78,000人（7.8万人）？请写 7.8万 或 78,000；如数值无误，请加 --force 理由\n",
     )
@@ -454,7 +454,7 @@ def test_the_factor_is_a_setting(tmp_path: Path) -> None:
     assert run("--plan", plan, "record", "t01-fund", "8", "--date", DAY).code == 0
     r = run("--plan", plan, "record", "t01-fund", "8.1", "--date", DAY)
     assert (r.code, r.err) == (
-        1,
+        2,
         "edplan record: VALUE: 8.1亿元 is more than 2 times the goal of t01-fund (4亿元); check the figure; "
         "if it is right, add --force REASON\n",
     )

@@ -240,21 +240,25 @@ CASES = [
         "record Infinity",
         ("record", "t01-fund", "Infinity", "--date", "2006-03-31"),
         (f"edplan record: VALUE: 'Infinity' is not a number; {NUMBER_HINT}",),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "record -Infinity",
         ("record", "t01-fund", "--date", "2006-03-31", "--", "-Infinity"),
         (f"edplan record: VALUE: '-Infinity' is not a number; {NUMBER_HINT}",),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "record 1e400",
         ("record", "t01-fund", "1e400", "--date", "2006-03-31"),
         (f"edplan record: VALUE: '1e400' is not a number; {NUMBER_HINT}",),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "record NUL in a note",
         ("record", "t01-fund", "1", "--date", "2006-03-31", "--note", "a\x01b\x00"),
         ("edplan record: --note: note must be one line of at most 2000 characters",),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "record an id with a quote",
@@ -263,11 +267,13 @@ CASES = [
             "edplan record: --id: 'x\"y' is not a usable id; use at most 64 letters, digits and . _ : / + @ # -, "
             "starting with a letter or digit",
         ),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "correct NaN",
         ("correct", "x1", "NaN", "--reason", "typo"),
         (f"edplan correct: NEW_VALUE: 'NaN' is not a number; {NUMBER_HINT}",),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     # --- the plan file: refused before anything else happens ---
     Case(
@@ -275,30 +281,35 @@ CASES = [
         ("record", "t01-fund", "1", "--date", "2006-03-31"),
         ("{plan}:6:8: YAML aliases (*name) are not allowed in a plan file; write the value out in full",),
         plan=plan_from("billion-laughs.yaml"),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "plan python tag",
         ("record", "t01-fund", "1", "--date", "2006-03-31"),
         ("{plan}:2:8: custom YAML tag !!python/object/apply:os.system is not allowed in a plan file; remove the tag",),
         plan=plan_from("python-tag.yaml"),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "plan 300 MB",
         ("record", "t01-fund", "1", "--date", "2006-03-31"),
         ("{plan}: plan file is 314,572,800 bytes; refusing files over 5,242,880 bytes; is this the right file?",),
         plan=huge_plan,
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "plan invalid UTF-8",
         ("record", "t01-fund", "1", "--date", "2006-03-31"),
         ("{plan}:2:8: invalid UTF-8; save the file as UTF-8",),
         plan=plan_from("invalid-utf8.yaml"),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     Case(
         "plan NUL byte",
         ("record", "t01-fund", "1", "--date", "2006-03-31"),
         ("{plan}:2:10: NUL byte in text",),
         plan=plan_from("nul-byte.yaml"),
+        code=2,  # an argument or the plan is wrong: the command cannot run
     ),
     # --- the log itself: validate reports, status works on the intact part ---
     Case(

@@ -311,26 +311,34 @@ def test_options_of_one_run_never_reach_the_next() -> None:
     """The global options live in the run's Click context: runs in one process share nothing."""
     assert run("--lang", "zh", "--no-color", "validate", "--help").out.startswith("用法：")
     assert run("validate", "--help").out.startswith("Usage: edplan validate")
-    assert run("--lang", "zh", "validate", "--formt", "x").err.startswith("用法：")
-    assert run("validate", "--formt", "x").err.startswith("Usage: ")
+    assert "查看帮助" in run("--lang", "zh", "validate", "--formt", "x").err
+    assert run("validate", "--formt", "x").err.endswith("; see 'edplan validate --help'\n")
 
 
-def test_usage_errors_in_chinese() -> None:
+def test_usage_errors_are_one_line_in_the_language() -> None:
+    """Click's usage errors speak as every other error: one line, where and what and how, exit 2."""
     r = run("--lang", "zh", "validate", "--formt", "x")
-    assert (r.code, r.out) == (2, "")
-    assert r.err.splitlines() == [
-        "用法：edplan validate [OPTIONS] [FILES]...",
-        "运行 'edplan validate -h' 查看帮助。",
+    assert (r.code, r.out, r.err) == (
+        2,
         "",
-        "错误：没有这个选项：--formt（可用的选项：--format）",
-    ]
+        "edplan validate: 没有这个选项：--formt（可用的选项：--format）；运行 'edplan validate --help' 查看帮助\n",
+    )
     r = run("--lang", "zh", "validate", "--format", "xml")
-    assert r.err.splitlines()[-1] == "错误：'--format' / '-f' 的值无效：'xml' 不是 'text', 'github', 'json' 之一。"
-    assert run("--lang", "zh", "bogus").err.splitlines()[-1] == "错误：没有这个命令：'bogus'。"
-    assert run("--lang", "zh", "init").err.splitlines()[-1] == "错误：缺少参数 'YEAR'。"
-    assert run("--lang", "zh", "compare", "a", "b", "c").err.splitlines()[-1] == "错误：多余的参数（c）"
+    assert r.err == (
+        "edplan validate: '--format' / '-f' 的值无效：'xml' 不是 'text', 'github', 'json' 之一；"
+        "运行 'edplan validate --help' 查看帮助\n"
+    )
+    assert run("--lang", "zh", "bogus").err == "edplan: 没有这个命令：'bogus'；运行 'edplan --help' 查看帮助\n"
+    assert run("--lang", "zh", "init").err == "edplan init: 缺少参数 'YEAR'；运行 'edplan init --help' 查看帮助\n"
+    assert run("--lang", "zh", "compare", "a", "b", "c").err.startswith("edplan compare: 多余的参数（c）；")
     en = run("validate", "--formt", "x")
-    assert en.err.splitlines()[-1] == "Error: No such option: --formt (Possible options: --format)"
+    assert (en.code, en.err) == (
+        2,
+        "edplan validate: no such option: --formt (Possible options: --format); see 'edplan validate --help'\n",
+    )
+    assert run("status", "--as-of").err.startswith("edplan")
+    for r in (en, run("--lang", "zh", "init"), run("record", "x", "1", "--bogus")):
+        assert len(r.err.splitlines()) == 1 and r.code == 2, r.err
 
 
 def test_display_options_may_follow_the_command() -> None:

@@ -227,7 +227,11 @@ def test_a_missing_document_is_one_problem_and_hides_no_other(plan: Path) -> Non
 def test_a_name_that_is_no_path(plan: Path) -> None:
     where = edit(plan, "source", DOC, '"a\\x1b[2J\\0b"')  # an escape sequence and a NUL, as YAML escapes
     line = f"{where}: document a\\x1b[2J\\x00b not found; 'source:' names the plan's document, a text file"
-    assert validate(plan) == (1, [line], "1 problem(s) found\n")
+    control = (
+        f"{where}: text holds a control character (U+001B): it would drive the terminal; "
+        "remove it; write the text as the document does"
+    )
+    assert validate(plan) == (1, [control, line], "2 problem(s) found\n")
 
 
 def test_a_directory(plan: Path) -> None:

@@ -251,26 +251,33 @@ class EdplanContext(typer.Context):
 
 @contextlib.contextmanager
 def _worded_usage_errors(state: State) -> Iterator[None]:
-    """Usage errors (unknown option, missing argument, bad value) shown in the output language."""
+    """Usage errors (unknown option, missing argument, bad value) as one line in edplan's format and
+    the output language, like every other error: ``edplan status: no such option: --bogus; see …``."""
     try:
         yield
     except ClickUsageError as exc:
-        # Only the plain report (usage, hint, error); `edplan` alone shows the help, already in Chinese.
-        if state.help_language == "zh" and type(exc).show is ClickUsageError.show:
-            exc.show = functools.partial(_show_usage_error_zh, exc)  # type: ignore[method-assign]
+        # Only the plain report; `edplan` alone shows the help (already in the language) instead.
+        if type(exc).show is ClickUsageError.show:
+            exc.show = functools.partial(_show_usage_error, exc, state.help_language)  # type: ignore[method-assign]
         raise
 
 
-def _show_usage_error_zh(exc: Any, file: Any = None) -> None:
+def usage_error_line(exc: Any, lang: str) -> str:
+    """One line for a usage error of Click's: where, what (escaped, in the language), how to see the help."""
     from edplan.render.help_zh import click_error_zh
+    from edplan.render.safe import visible
 
     ctx = exc.ctx
-    if ctx is not None:
-        hint = ""
-        if ctx.command.get_help_option(ctx) is not None:
-            hint = f"运行 '{ctx.command_path} {ctx.help_option_names[0]}' 查看帮助。\n"
-        typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
-    typer.echo(f"错误：{click_error_zh(exc.format_message())}", err=True)
+    command = ctx.command_path if ctx is not None else "edplan"
+    # Typer passes pydantic's wording through for some conversions ("Value error, …"): not ours to show.
+    text = exc.format_message().replace("Value error, ", "")
+    if lang == "zh":
+        return f"{command}: {visible(click_error_zh(text).rstrip('。.'))}；运行 '{command} --help' 查看帮助"
+    return f"{command}: {visible(text[:1].lower() + text[1:]).rstrip('.')}; see '{command} --help'"
+
+
+def _show_usage_error(exc: Any, lang: str, file: Any = None) -> None:
+    typer.echo(usage_error_line(exc, lang), err=True)
 
 
 class EdplanCommand(TyperCommand):

@@ -78,11 +78,10 @@ def compare(
 
     result = compare_files(old, new)
     if fmt is Format.json:
-        import json
-
         from edplan.render.compare import comparison_data
+        from edplan.render.safe import json_text
 
-        typer.echo(json.dumps(comparison_data(result), ensure_ascii=False, indent=2))
+        typer.echo(json_text(comparison_data(result)))
         return
     from edplan.render.compare import comparison_lines
 

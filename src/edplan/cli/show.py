@@ -40,11 +40,10 @@ def show(
     lang = state.language
     print_warnings(state, result.warnings)
     if fmt is ShowFormat.json:
-        import json
-
+        from edplan.render.safe import json_text
         from edplan.render.show import show_data
 
-        typer.echo(json.dumps(show_data(result, lang), ensure_ascii=False, indent=2))
+        typer.echo(json_text(show_data(result, lang)))
         return
     from edplan.render.show import show_view
 

@@ -79,11 +79,10 @@ def status(
     kind = by.value if by is not None else None
     print_warnings(state, report.warnings)
     if fmt is Format.json:
-        import json
-
         from edplan.render.data import report_data
+        from edplan.render.safe import json_text
 
-        typer.echo(json.dumps(report_data(report, lang), ensure_ascii=False, indent=2))
+        typer.echo(json_text(report_data(report, lang)))
     elif fmt is Format.csv:
         from edplan.render.text import status_csv
 

@@ -49,9 +49,9 @@ def validate(
     results = validate_paths(list(files or [state.plan]), log=state.log if not files else None)
     problems = [p for r in results for p in r.problems]
     if fmt is Format.json:
-        import json
+        from edplan.render.safe import json_text
 
-        typer.echo(json.dumps(validation_data(results, lang), ensure_ascii=False, indent=2))
+        typer.echo(json_text(validation_data(results, lang)))
         raise typer.Exit(EXIT_PROBLEMS if problems else EXIT_OK)
     for result in results:
         if fmt is Format.github:

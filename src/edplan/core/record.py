@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from edplan.errors import EdplanError, InputError, Problem, msg
+from edplan.errors import EdplanError, InputError, Problem, UsageError, msg
 from edplan.log.entries import (
     Checker,
     Draft,
@@ -79,12 +79,13 @@ def record_one(
     plan_path: Path, log_path: Path, draft: Draft, today: dt.date, now: dt.datetime, dry_run: bool = False
 ) -> Recorded:
     plan = require_plan(plan_path)
+    # What is wrong with an argument is a usage error (exit 2), as an unknown target is in `show`.
     forced = check_force(draft.force)
     if forced:
-        raise InputError(_as_problems(forced, ARGUMENT_NAMES))
+        raise UsageError(_as_problems(forced, ARGUMENT_NAMES))
     result = Checker(plan).check(draft, today, _stamp(now))
     if isinstance(result, list):
-        raise InputError(_as_problems(result, ARGUMENT_NAMES))
+        raise UsageError(_as_problems(result, ARGUMENT_NAMES))
     appended = append_entries(log_path, [result], dry_run=dry_run, rules=rules_of(plan))
     if appended.conflicts:
         raise InputError(
@@ -134,7 +135,7 @@ def import_entries(
     plan = require_plan(plan_path)
     forced = check_force(force)
     if forced:
-        raise InputError(_as_problems(forced, ARGUMENT_NAMES))
+        raise UsageError(_as_problems(forced, ARGUMENT_NAMES))
     checker = Checker(plan)
     recorded = _stamp(now)
     problems: list[Problem] = []

@@ -206,14 +206,15 @@ def append_amendment(
         with os.fdopen(os.dup(fd), "rb") as fh:
             found, result = with_ids(fh, str(path), {entry_id, amendment_id})
         record = found.get(entry_id)
+        # An id or a value the arguments name wrongly is a usage error (exit 2), as everywhere.
         if not isinstance(record, Entry):
-            raise InputError(_not_an_entry(path, entry_id, record))
+            raise UsageError(_not_an_entry(path, entry_id, record))
         entry = record
         changes = [a for a in result.amendments if a.entry_id == entry_id and a.id != amendment_id]
         before = entry_as_it_stands(entry, changes, None)
         built = build(entry, before)
         if isinstance(built, list):
-            raise InputError(built)
+            raise UsageError(built)
         same_id = found.get(amendment_id)
         if same_id is not None:
             if isinstance(same_id, Amendment) and same_id.key() == built.key():

@@ -10,6 +10,7 @@ document loads in microseconds and explodes when walked), no custom tags, bounde
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,20 +122,49 @@ def check_plan_text(text: str, display: str) -> PlanLoad:
             raw,
         )
     data = _plain(raw)
+    # Plan text is printed by every command: an escape sequence in a name would drive the terminal.
+    controls = [from_finding(display, raw, f) for f in _controls(raw, ())]
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        problems = [from_pydantic(display, raw, err) for err in errors]
+        problems = controls + [from_pydantic(display, raw, err) for err in errors]
         # Every problem at once: when the schema errors are all inside targets, stand those targets
         # in with placeholders and still run the whole-plan checks (duplicate ids, dates, …).
         problems += [from_finding(display, raw, f) for f in _checks_despite(data, errors)]
         return PlanLoad(display, None, _sorted(problems), raw)
     findings = check_plan(plan)
-    if findings:
-        return PlanLoad(display, None, _sorted([from_finding(display, raw, f) for f in findings]), raw)
+    if findings or controls:
+        return PlanLoad(display, None, _sorted(controls + [from_finding(display, raw, f) for f in findings]), raw)
     cache_write(key, plan)
     return PlanLoad(display, plan, [], raw)
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that reorder text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _controls(node: Any, loc: Loc) -> list[Finding]:
+    """A finding for every text in the plan that holds a control character, at that text."""
+    out: list[Finding] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _controls(value, (*loc, str(key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _controls(value, (*loc, i))
+    elif isinstance(node, str) and (found := _CONTROL.search(node)):
+        out.append(
+            Finding(
+                loc,
+                msg(
+                    "text holds a control character ({code}): it would drive the terminal",
+                    code=f"U+{ord(found[0]):04X}",
+                ),
+                msg("remove it; write the text as the document does"),
+            )
+        )
+    return out
 
 
 def _checks_despite(data: Any, errors: list[Any]) -> list[Finding]:
@@ -202,10 +232,14 @@ def write_new_plan(path: Path, text: str, replace: bool) -> None:
 
 
 def require_plan(path: Path | str) -> Plan:
-    """The plan, or an :class:`InputError` listing every problem."""
+    """The plan, or a :class:`UsageError` listing every problem.
+
+    A command that needs the plan cannot run on a broken one: exit 2, never 1, which a CI gate such
+    as ``status --fail-on lagging`` reads as "lagging". ``validate`` reports the same problems with 1.
+    """
     result = load_plan(path)
     if result.plan is None:
-        raise InputError(result.problems)
+        raise UsageError(result.problems)
     return result.plan
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edplan.errors import InputError, Problem, UsageError, msg
+from edplan.errors import EdplanError, InputError, Problem, UsageError, msg
 from edplan.plan.load import check_plan_text, read_plan_text, require_plan, write_new_plan
 from edplan.plan.model import Plan, Schedule, Section, Target, Task
 
@@ -292,8 +292,8 @@ def compare_files(old_path: Path, new_path: Path) -> Comparison:
     for path in (old_path, new_path):
         try:
             plans.append(_given_plan(path))
-        except InputError as exc:
+        except EdplanError as exc:
             problems += exc.problems
     if problems:
-        raise InputError(problems)
+        raise UsageError(problems)  # a broken plan: compare cannot run (exit 2)
     return compare_plans(plans[0], plans[1], str(old_path), str(new_path))

@@ -440,5 +440,7 @@ MESSAGES_ZH.update(
         "revision date": "调整日期",
         "{label}: revision {date} is not after the one before it ({before})": "{label}：调整 {date} 不晚于前一次调整（{before}）",
         "list revisions in date order, one a day": "请按日期先后列出调整，每天至多一次",
+        "text holds a control character ({code}): it would drive the terminal": "文本含控制字符（{code}）：会操纵终端",
+        "remove it; write the text as the document does": "请删除；按原文书写",
     }
 )

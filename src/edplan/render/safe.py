@@ -21,3 +21,16 @@ def _shown(found: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """``text`` with each control character written as its escape (``\\x1b``), so it prints as text."""
     return _CONTROLS.sub(_shown, text)
+
+
+# JSON escapes C0 controls itself; DEL, C1 controls and the bidirectional overrides it leaves as they are.
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: object) -> str:
+    """``data`` as indented JSON with Chinese kept readable and every control character escaped
+    (``\\u202e``), so that a script gets the same data and a terminal is never driven by it."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_RAW.sub(lambda found: f"\\u{ord(found[0]):04x}", text)

@@ -32,6 +32,7 @@ from edplan.render.data import (
     why,
     with_unit,
 )
+from edplan.render.safe import visible
 from edplan.render.table import STYLES
 from edplan.render.words import word
 from edplan.status.engine import TargetStatus
@@ -208,7 +209,7 @@ def _entries_table(result: ShowResult, lang: str) -> Table:
         shown = ""
         if total is not None:
             shown = stage_text(row.target.stage_list[int(total) - 1], lang) if milestone else fmt(total)
-        notes = [e.note] if e.note else []
+        notes = [visible(e.note)] if e.note else []
         if e.forced:  # recorded despite the plausibility check: say why, beside the figure
             notes.append(word("show.forced", lang, reason=e.forced))
         for a in story.amendments:
@@ -220,7 +221,7 @@ def _entries_table(result: ShowResult, lang: str) -> Table:
                 if a.forced:
                     notes.append(word("show.forced", lang, reason=a.forced))
         style = "strike dim" if story.retracted else ""
-        table.add_row(e.date.isoformat(), Text(value, style=style), shown, e.source, "\n".join(notes), e.id)
+        table.add_row(e.date.isoformat(), Text(value, style=style), shown, visible(e.source), "\n".join(notes), e.id)
     return table
 
 

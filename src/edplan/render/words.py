@@ -11,6 +11,7 @@ import os
 
 from edplan.errors import Msg, Problem
 from edplan.render.messages_zh import MESSAGES_ZH
+from edplan.render.safe import visible
 
 LANGS = ("en", "zh")
 
@@ -377,20 +378,26 @@ def pick_lang(option: str | None) -> str:
 
 
 def word(key: str, lang: str, **fields: object) -> str:
+    """The words for ``key`` in ``lang``; text fields (names, paths, ids from files and arguments) are
+    shown with their control characters escaped, so that they print as text and never drive the terminal."""
     en, zh = _WORDS[key]
     text = zh if lang == "zh" else en
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{k: visible(v) if isinstance(v, str) else v for k, v in fields.items()})
 
 def localize(text: str | None, lang: str) -> str:
     """The text in ``lang``: a :class:`~edplan.errors.Msg` is looked up by its English template."""
     if text is None:
         return ""
-    if lang != "zh" or not isinstance(text, Msg):
+    if not isinstance(text, Msg):
         return str(text)
-    template = MESSAGES_ZH.get(text.template)
-    if template is None:
-        return str(text)
-    return template.format(**{k: localize(v, lang) if isinstance(v, str) else v for k, v in text.args.items()})
+    if not text.args:
+        return MESSAGES_ZH.get(text.template, str(text)) if lang == "zh" else str(text)
+    template = (MESSAGES_ZH.get(text.template) if lang == "zh" else None) or text.template
+    # The arguments are what came from files and arguments (a name, a value, a path): escaped.
+    args = {k: (localize(v, lang) if isinstance(v, Msg) else visible(v)) if isinstance(v, str) else v for k, v in text.args.items()}
+    return template.format(**args)
 
 
 def problem_text(problem: Problem, lang: str) -> str:
