@@ -89,3 +89,23 @@ def small_plan(tmp_path: Path) -> Path:
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never write the user's plan cache."""
     monkeypatch.setenv("EDPLAN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def why_in(plan: Path, as_of: str, lang: str, target: int = 0) -> str:
+    """The why line of a target as the terminal shows it in ``lang`` (JSON's is English whatever
+    --lang says: a contract), built by the library the CLI calls."""
+    import datetime as _dt
+
+    from edplan.core.query import build_status
+    from edplan.log.store import log_path_for
+    from edplan.render.data import why
+
+    day = _dt.date.fromisoformat(as_of)
+    report = build_status(plan, log_path_for(plan), day, day).report
+    return why(report.rows[target], lang)
+
+
+def markdown_cells(out: str, row: int = 0) -> list[str]:
+    """The cells of a target row of ``status -f markdown`` (after the title, header and rule)."""
+    lines = [line for line in out.splitlines() if line.startswith("|")]
+    return [cell.strip() for cell in lines[2 + row].strip("|").split("|")]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from edplan.log.entries import Entry
 from edplan.plan.model import Plan
 from edplan.status.engine import RANK, compute
-from tests.conftest import run
+from tests.conftest import markdown_cells, run, why_in
 
 PLAN = """\
 id: classify
@@ -467,8 +467,7 @@ def test_why_forecast_and_the_figures_behind_a_verdict(tmp_path: Path) -> None:
 
 def test_why_in_chinese_and_for_other_directions(tmp_path: Path) -> None:
     plan = plan_with(tmp_path, CUMULATIVE, [("2006-01-01", "20")])
-    r = run("--plan", plan, "--lang", "zh", "status", "-f", "json", "--as-of", DAY_50)
-    assert json.loads(r.out)["targets"][0]["why"] == (
+    assert why_in(plan, DAY_50, "zh") == (
         "应达 50所;实际 20所;差距 -30所;尚差 80所;需每月 +48.7所 方能在 2006-04-10 前完成;"
         "落后 30 天;最近一次报告在 49 天前"
     )
@@ -608,10 +607,11 @@ def test_overshooting_about_n_is_the_documented_exception(tmp_path: Path) -> Non
 
 
 def cells_of(tmp_path: Path, spec: str, entries: list[tuple[str, str]], as_of: str) -> list[str]:
+    """The row as people read it (Markdown: the figures as shown); CSV carries raw numbers."""
     plan = plan_with(tmp_path, spec, entries)
-    r = run("--plan", plan, "status", "-f", "csv", "--as-of", as_of)
+    r = run("--plan", plan, "status", "-f", "markdown", "--as-of", as_of)
     assert r.code == 0, r.err
-    return r.out.splitlines()[1].split(",")
+    return markdown_cells(r.out)
 
 
 def test_an_unmet_target_never_shows_100_percent(tmp_path: Path) -> None:
@@ -639,5 +639,4 @@ def test_a_gap_in_percent_is_in_percentage_points(tmp_path: Path) -> None:
     t = status_of(tmp_path, spec, [("2006-01-10", "40")], DAY_50)
     assert "gap -9.3 pp" in t["why"], t["why"]
     plan = plan_with(tmp_path, spec, [("2006-01-10", "40")])
-    r = run("--plan", plan, "--lang", "zh", "status", "-f", "json", "--as-of", DAY_50)
-    assert "差距 -9.3个百分点" in json.loads(r.out)["targets"][0]["why"]
+    assert "差距 -9.3个百分点" in why_in(plan, DAY_50, "zh")

@@ -76,24 +76,51 @@ def test_github_and_plain_line_up_too(log: Path) -> None:
         assert len(starts) == 1, fmt
 
 
-def test_the_same_columns_and_numbers_in_every_format(log: Path) -> None:
+def test_the_same_numbers_in_every_format(log: Path) -> None:
+    """Markdown shows what the table shows; CSV and JSON carry the same raw figures (a contract)."""
     data = json.loads(status(log, "-f", "json").out)
     table = list(csv.reader(io.StringIO(status(log, "-f", "csv").out)))
-    assert table[0] == ["Sec", "Task", "ID", "Target", "Goal", "Actual", "Expected", "Done", "Status"]
+    assert table[0][:12] == [
+        "section", "task", "id", "name", "kind", "direction", "unit",
+        "target", "actual", "expected", "progress", "of_expected",
+    ]  # fmt: skip
 
     def cells(line: str) -> list[str]:
         return [c.strip() for c in line.strip().strip("|").split("|")]
 
     markdown = [cells(line) for line in status(log, "-f", "markdown").out.splitlines() if line.startswith("|")]
-    assert markdown[0] == table[0]
+    assert markdown[0] == ["Sec", "Task", "ID", "Target", "Goal", "Actual", "Expected", "Done", "Status"]
     for csv_row, md_row, target in zip(table[1:], markdown[2:], data["targets"], strict=True):
         assert csv_row[2] == md_row[2] == target["id"]
-        # CSV leaves out thousands separators, for spreadsheets; otherwise the cells are the same
-        assert [c.replace(",", "") for c in md_row] == csv_row
+        assert csv_row[12] == target["status"]
         if target["kind"] != "milestone" and target["actual"] is not None:
+            # CSV is exact; JSON numbers are the same figures
+            assert float(csv_row[8]) == pytest.approx(target["actual"])
+            assert float(csv_row[9]) == pytest.approx(target["expected"])
             # as displayed: at most two decimals, fewer for big figures
-            assert float(csv_row[5]) == pytest.approx(target["actual"], abs=0.5)
-            assert float(csv_row[6]) == pytest.approx(target["expected"], abs=0.5)
+            shown = md_row[5].replace(",", "").rstrip("%")
+            assert float(shown) == pytest.approx(target["actual"], abs=0.5)
+
+
+def test_csv_is_the_same_in_every_language_and_neutralises_formulas(log: Path, tmp_path: Path) -> None:
+    en = status(log, "-f", "csv")
+    zh = run("--plan", PLAN_2006, "--log", log, "--lang", "zh", "status", *AS_OF, "-f", "csv")
+    assert en.out == zh.out
+    for by in ("section", "task", "owner"):
+        assert status(log, "-f", "csv", "--by", by).out == run(
+            "--plan", PLAN_2006, "--log", log, "--lang", "zh", "status", *AS_OF, "-f", "csv", "--by", by
+        ).out
+    rows = list(csv.reader(io.StringIO(en.out)))
+    numbers = [cell for row in rows[1:] for cell in row[7:12] if cell]
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?|[a-z_]+", c) for c in numbers), numbers
+    from edplan.render.machine import text
+
+    assert [text(v) for v in ("=1+1", "+x", "-y", "@SUM(A1)", "\tz", "普通")] == [
+        "'=1+1", "'+x", "'-y", "'@SUM(A1)", "'\tz", "普通",
+    ]  # fmt: skip
+    assert json.loads(status(log, "-f", "json").out) == json.loads(
+        run("--plan", PLAN_2006, "--log", log, "--lang", "zh", "status", *AS_OF, "-f", "json").out
+    )
 
 
 def test_json_contract(log: Path) -> None:

@@ -43,7 +43,7 @@ def show(
         from edplan.render.safe import json_text
         from edplan.render.show import show_data
 
-        typer.echo(json_text(show_data(result, lang)))
+        typer.echo(json_text(show_data(result, "en")))  # a contract: the same whatever --lang says
         return
     from edplan.render.show import show_view
 

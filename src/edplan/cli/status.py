@@ -82,11 +82,11 @@ def status(
         from edplan.render.data import report_data
         from edplan.render.safe import json_text
 
-        typer.echo(json_text(report_data(report, lang)))
+        typer.echo(json_text(report_data(report, "en")))  # a contract: the same whatever --lang says
     elif fmt is Format.csv:
-        from edplan.render.text import status_csv
+        from edplan.render.machine import status_csv
 
-        typer.echo(status_csv(report, lang, kind), nl=False)
+        typer.echo(status_csv(report, kind), nl=False)
     elif fmt is not Format.table:
         from edplan.render.text import status_document
 

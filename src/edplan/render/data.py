@@ -456,6 +456,7 @@ def target_data(row: TargetStatus, lang: str) -> dict[str, Any]:
         "actual": number(row.actual) if not milestone else row.stage,
         "expected": number(row.expected) if not milestone else row.expected_stage,
         "progress": number(row.progress),
+        "of_expected": number(row.of_expected),
         "status": row.status.value,
         "reason": row.reason.value,
         "stale": row.stale,

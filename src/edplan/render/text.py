@@ -1,4 +1,4 @@
-"""Report → Markdown, GitHub Markdown, plain text (tabulate) and CSV.
+"""Report → Markdown, GitHub Markdown and plain text (tabulate); CSV is render/machine.py's contract.
 
 The cells are the ones every format shares (:func:`edplan.render.data.target_cells`); tabulate only
 lays them out. Numbers are formatted before they get here and ``disable_numparse`` keeps tabulate
@@ -7,9 +7,6 @@ with wcwidth, a declared dependency.
 """
 
 from __future__ import annotations
-
-import csv
-import io
 
 from edplan.render.data import (
     as_of_text,
@@ -62,18 +59,3 @@ def status_document(report: Report, fmt: str, lang: str, by: str | None = None) 
     table = tabulate_text(heads, body, fmt, right)
     formula = f"\n\n{word('by.formula', lang)}" if by in ("section", "task", "owner") else ""
     return f"{title}\n\n{table}\n\n{summary_text(report, lang)}{formula}\n"
-
-
-def status_csv(report: Report, lang: str, by: str | None = None) -> str:
-    """The same columns as the other formats, one header row, numbers without thousands separators."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if by in ("section", "task", "owner"):
-        rollups = rollups_for(report, by)
-        statuses = rollup_statuses(rollups)
-        writer.writerow(rollup_headers(by, statuses, lang))
-        writer.writerows(rollup_cells(by, r, statuses) for r in rollups)
-    else:
-        writer.writerow(target_headers(lang))
-        writer.writerows(target_cells(row, lang, group=False) for row in report.rows)
-    return out.getvalue()

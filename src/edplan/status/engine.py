@@ -201,6 +201,12 @@ def target_status(
     verdict = Verdict(target, figure, threshold, band, actual, expected, fraction, closed, forecast, settings, base)
     status, reason = verdict.classify()
     progress = (actual - base) / (figure - base) if actual is not None and figure != base else None
+    growing_kind = target.direction in (Direction.at_least, Direction.approximately)
+    of_expected = (
+        (actual - base) / (expected - base)
+        if actual is not None and growing_kind and expected > base and target.kind is not Kind.milestone
+        else None
+    )
     # Nothing expected yet (before a due date or a schedule's start): there is no gap to speak of.
     owed = closed or fraction > 0 or target.direction is Direction.at_most
     gap = actual - expected if actual is not None and owed else None
@@ -254,6 +260,7 @@ def target_status(
         origin=origin,
         revision=revision,
         planned=planned if revision is not None else None,
+        of_expected=of_expected,
     ), problem
 
 

@@ -123,6 +123,9 @@ class TargetStatus:
     # The revision in force on the as-of date (``target`` then carries its figure); None: the plan's own.
     revision: Revision | None = None
     planned: Decimal | None = None  # with a revision in force: the plan's own figure, kept and shown
+    # actual ÷ what the schedule expects by now (an increase target: of the increase expected): the
+    # pace that decides on_track / at_risk / lagging before the due date; None while nothing is expected
+    of_expected: Decimal | None = None
 
     def units(self) -> tuple[str, ...]:
         """Every unit named on this target, lead first."""
