@@ -62,7 +62,7 @@ HELP_ZH: dict[str, str] = {
     "Replay the log as it was known at the end of this day: entries recorded and corrections dated by then (default: everything recorded).": "按此日结束时已知的情况重放记录：此前录入的记录和此前日期的更正（默认：已录入的全部）。",
     "Day this became known, YYYY-MM-DD (default: today; may be back-dated); --known-on earlier ignores it.": "得知此事的日期，YYYY-MM-DD（默认：今天；可以倒填）；更早的 --known-on 不计入。",
     "Show what changed after this date, e.g. the last meeting (default: 30 days).": "显示此日期之后的变化，例如上次会议以来（默认：30 天）。",
-    "Write the report to a file instead: report.html or report.md.": "把汇报写入文件：report.html 或 report.md。",
+    "Write the report to a file instead: report.html, report.md, or report.pdf.": "把汇报写入文件：report.html、report.md 或 report.pdf。",
     "Print the JSON Schema of the plan file (draft 2020-12), generated from the models.\n\nEditors check and complete a plan that starts with\n# yaml-language-server: $schema=../schema/plan.schema.json\n(the copy kept in the repository: edplan schema > schema/plan.schema.json).": "输出计划文件的 JSON Schema（draft 2020-12），由数据模型生成。\n\n计划文件以\n# yaml-language-server: $schema=../schema/plan.schema.json\n开头时，编辑器会据此检查和补全（仓库中的副本：edplan schema > schema/plan.schema.json）。",
     "One target's full story: definition and source, schedule, every entry, trend, forecast, and why its status.": "一项指标的全部情况：定义与原文、进度安排、每条记录、趋势、预测及其状态的理由。",
     "Figures up to this date (default: today, at most the plan's end).": "截至此日期的数据（默认：今天，最晚为计划结束日）。",

@@ -1,19 +1,16 @@
-"""``edplan report``: a one-screen summary for a meeting, in the terminal, as Markdown, or as HTML.
+"""``edplan report``: a one-screen summary for a meeting, in the terminal and as Markdown.
 
-The terminal and the HTML file are the same Rich renderables (HTML is Rich's recorded console
-export), so they cannot disagree; the Markdown file is built from the same cells. Lists are capped
+The HTML page is render/html/ (a template and charts over the same figures from render/data.py);
+the Markdown file is built from the same cells as the terminal. Lists are capped
 so the report stays one screen: what is left out is counted ("… and 4 more"), never silently lost.
 """
 
 from __future__ import annotations
 
-import html
-import io
 from decimal import Decimal
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -35,10 +32,6 @@ from edplan.status.engine import STATUS_ORDER, Rollup, Status, TargetStatus
 
 BAR = 20
 MAX_ROWS = 10
-HTML_WIDTH = 100
-# Browsers draw Chinese in whatever font has it; a CJK monospace font keeps it at two columns, so
-# the columns Rich aligned stay aligned in the file.
-HTML_FONTS = "'Noto Sans Mono CJK SC', 'Sarasa Mono SC', 'DejaVu Sans Mono', Menlo, Consolas, monospace"
 
 
 def _bar(share: Decimal) -> str:
@@ -146,59 +139,6 @@ def _since_heading(meeting: Meeting, lang: str) -> str:
         + sep
         + word("report.changed", lang, n=len(meeting.changes))
     )
-
-
-def meeting_html(meeting: Meeting, lang: str) -> str:
-    """The terminal report as an HTML page (Rich's recorded console), Chinese kept at full width."""
-    console = Console(
-        record=True,
-        file=io.StringIO(),
-        width=HTML_WIDTH,
-        height=1000,
-        color_system="truecolor",
-        force_terminal=True,
-        markup=False,  # the users' text is text: a note may hold '[' or ':100:'
-        emoji=False,
-    )
-    console.print(meeting_view(meeting, lang))
-    code = _full_width(console.export_html(inline_styles=True, code_format="{code}"))
-    title = word("report.title", lang, title=meeting.report.plan.title, as_of=as_of_text(meeting.report, lang))
-    page = _HTML.replace("{title}", html.escape(title)).replace("{fonts}", HTML_FONTS)
-    return page.replace("{lang}", "zh-CN" if lang == "zh" else "en").replace("{code}", code)
-
-
-def _full_width(code: str) -> str:
-    """Put each double-width character in a box exactly two columns wide.
-
-    Rich lays the report out counting a Chinese character as two columns; browsers draw it in
-    whatever CJK font they find, rarely exactly twice as wide as the Latin monospace one, so the
-    columns would drift. A 2ch-wide inline box per character keeps Rich's layout in any font.
-    """
-    out: list[str] = []
-    for ch in code:
-        if ord(ch) > 0x2E7F and cell_len(ch) == 2:
-            out.append(f'<span class="w">{ch}</span>')
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-_HTML = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="UTF-8">
-<title>{title}</title>
-<style>
-body { color: #000000; background-color: #ffffff; margin: 2em; }
-pre { font-family: {fonts}; font-size: 14px; line-height: 1.4; }
-pre .w { display: inline-block; width: 2ch; text-align: center; }
-</style>
-</head>
-<body>
-<pre><code>{code}</code></pre>
-</body>
-</html>
-"""
 
 
 def meeting_markdown(meeting: Meeting, lang: str) -> str:

@@ -133,7 +133,10 @@ MESSAGES_ZH.update(
         "--since: {since} is not before the report date {as_of}": "--since:{since} 不早于汇报日期 {as_of}",
         "give an earlier date, e.g. the last meeting's": "请给出更早的日期,例如上次会议的日期",
         "--output: cannot write '{suffix}' files": "--output:不能写 '{suffix}' 文件",
-        "use .html or .md (SVG export squeezes Chinese characters to half width)": "请用 .html 或 .md(SVG 导出会把汉字压成半宽)",
+        "use .html, .md or .pdf": "请用 .html、.md 或 .pdf",
+        "--output: a PDF needs Chromium, which is not installed": "--output:生成 PDF 需要 Chromium,本机未安装",
+        "write report.html and print it from a browser, or install chromium": "请写 report.html 后在浏览器中打印,或安装 chromium",
+        "--output: cannot print the PDF: {error}": "--output:无法打印 PDF:{error}",
         "--output: cannot write {path}: {error}": "--output:无法写入 {path}:{error}",
     }
 )
