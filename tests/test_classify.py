@@ -617,10 +617,10 @@ def cells_of(tmp_path: Path, spec: str, entries: list[tuple[str, str]], as_of: s
 def test_an_unmet_target_never_shows_100_percent(tmp_path: Path) -> None:
     spec = f"kind: cumulative\nvalue: 1000\nunit: 人\n{HUNDRED_DAYS}"
     row = cells_of(tmp_path, spec, [("2006-01-10", "999.9")], END_100)
-    assert (row[5], row[7], row[8]) == ("999.9", "99.99%", "nearly met · stale")
+    assert (row[5], row[7], row[9]) == ("999.9", "99.99%", "nearly met · stale")
     money = f"kind: cumulative\nvalue: 4\nunit: 亿元\n{HUNDRED_DAYS}"
     row = cells_of(tmp_path, money, [("2006-01-10", "3.996")], END_100)
-    assert (row[5], row[7], row[8]) == ("3.996", "99.9%", "nearly met · stale")
+    assert (row[5], row[7], row[9]) == ("3.996", "99.9%", "nearly met · stale")
     started = cells_of(tmp_path, money, [("2006-01-10", "0.01")], DAY_50)
     assert started[7] == "0.3%"  # not 0%
 

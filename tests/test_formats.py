@@ -89,7 +89,7 @@ def test_the_same_numbers_in_every_format(log: Path) -> None:
         return [c.strip() for c in line.strip().strip("|").split("|")]
 
     markdown = [cells(line) for line in status(log, "-f", "markdown").out.splitlines() if line.startswith("|")]
-    assert markdown[0] == ["Sec", "Task", "ID", "Target", "Goal", "Actual", "Expected", "Done", "Status"]
+    assert markdown[0] == ["Sec", "Task", "ID", "Target", "Goal", "Actual", "Expected", "Done", "Pace", "Status"]
     for csv_row, md_row, target in zip(table[1:], markdown[2:], data["targets"], strict=True):
         assert csv_row[2] == md_row[2] == target["id"]
         assert csv_row[12] == target["status"]

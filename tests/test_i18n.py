@@ -45,6 +45,7 @@ def english_words(text: str) -> list[str]:
         line = re.sub(r"指标 [^：]+：", "", line)  # a target named by its id as written, even a wrong one
         line = re.sub(r"(?<![A-Za-z0-9])[a-z0-9]+(?:[-_.][a-z0-9]+)+", "", line)  # ids: t03-rural-fund, edu-2006
         line = re.sub(r"(?<![A-Za-z0-9])--?[a-z][a-z-]*", "", line)  # options
+        line = re.sub(r"\bedplan [a-z]+", "", line)  # a command to type, as written
         line = re.sub(r"!{1,2}[^\s，；]+", "", line)  # a YAML tag as written
         line = re.sub(r"\*name", "", line)
         leaks += [w for w in re.findall(r"[A-Za-z][A-Za-z_]*", line) if w not in KEEP]

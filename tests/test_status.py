@@ -380,26 +380,45 @@ TABLE_80 = """\
 测试计划 — status as of 2006-06-30
 
 一、第一部分
-Task  Target                           Goal    Actual  Expected  Done  Status
+Task  Target                     Goal    Actual  Expected  Done  Pace  Status
 ────────────────────────────────────────────────────────────────────────────────
-   1  专项资金                        4亿元       2.2         2   55%  on track
+   1  专项资金                  4亿元       2.2         2   55%  111%  on track
       t01-fund
-   1  招生                          7.8万人         —         0     —  no report
+   1  招生                    7.8万人         —         —     —     —  no report
       t01-enrol
-   2  管理办法                       issued  approved   drafted   67%  on track
+   2  管理办法                 issued  approved   drafted   67%     —  on track
       t02-rules                                                        stale
 3 targets: 1 no report, 2 on track
 weighted completion 47%
+"""
+
+ATTENTION_80 = """\
+测试计划 — status as of 2006-06-30
+3 targets: 1 no report, 2 on track
+weighted completion 47%
+
+Needs attention: 1, worst first
+Task  Target                      Goal    Actual  Expected  Done  Pace  Status
+────────────────────────────────────────────────────────────────────────────────
+   2  管理办法                  issued  approved   drafted   67%     —  on track
+      t02-rules                                                         stale
+
+The rest, by section
+一、2: 1 no report, 1 on track  第一部分
+
+edplan status --all lists every target; --status, --section or --grep narrow it.
 """
 
 
 def test_table_at_80_columns(small_plan: Path) -> None:
     record(small_plan, "t01-fund", "2.2", "--date", "2006-06-01")
     record(small_plan, "t02-rules", "approved", "--date", "2006-05-01")
-    r = run("--plan", small_plan, "status", "--as-of", "2006-06-30")
+    r = run("--plan", small_plan, "status", "--as-of", "2006-06-30", "--all")
     assert r.code == 0
-    assert "\n".join(line.rstrip() for line in r.out.splitlines()) + "\n" == TABLE_80
+    assert r.out == TABLE_80  # piped: no padding at the ends of lines
     assert all(len(line) <= 80 for line in r.out.splitlines())
+    # by default: the counts, what needs attention worst first, the rest one line a section
+    assert run("--plan", small_plan, "status", "--as-of", "2006-06-30").out == ATTENTION_80
 
 
 def test_table_in_chinese(small_plan: Path) -> None:

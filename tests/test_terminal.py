@@ -58,13 +58,32 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
 
 def test_colour_on_a_terminal_and_not_through_a_pipe() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    env |= {"TERM": "xterm-256color", "COLUMNS": "100", "EDPLAN_LANG": "en"}
+    env |= {"TERM": "xterm-256color", "COLUMNS": "100", "EDPLAN_LANG": "en", "EDPLAN_PAGER": "0"}
     args = [str(EDPLAN), *STATUS, "--section", "1"]
     assert COLOUR.search(_on_a_terminal(args, env))
     assert not COLOUR.search(_on_a_terminal(args, {**env, "NO_COLOR": "1"}))
     piped = subprocess.run(args, capture_output=True, text=True, env=env)
     assert piped.returncode == 0
     assert not ANY_ESCAPE.search(piped.stdout)
+
+
+def test_a_view_taller_than_the_terminal_goes_through_the_pager(tmp_path: Path) -> None:
+    """As git does: on a terminal, output taller than the screen is paged; piped, never."""
+    got = tmp_path / "paged.txt"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f"#!/bin/sh\ncat > {got}\n", encoding="utf-8")
+    pager.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "EDPLAN_PAGER")}
+    env |= {"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "20", "EDPLAN_LANG": "en", "PAGER": str(pager)}
+    shown = _on_a_terminal([str(EDPLAN), *STATUS, "--all"], env)
+    assert "Target" not in shown and got.exists()
+    assert "t03-rural-fund" in got.read_text(encoding="utf-8")  # the pager got the listing
+    got.unlink()
+    _on_a_terminal([str(EDPLAN), *STATUS, "--section", "10"], env)  # short enough for the screen
+    assert not got.exists()
+    piped = subprocess.run([str(EDPLAN), *STATUS, "--all"], capture_output=True, text=True, env=env)
+    assert "t03-rural-fund" in piped.stdout and not got.exists()
+    assert all(line == line.rstrip() for line in piped.stdout.splitlines())  # no padding at line ends
 
 
 @settings(max_examples=8, deadline=None)
@@ -86,12 +105,13 @@ def test_a_long_chinese_name_wraps_inside_its_column(tmp_path: Path) -> None:
     name = "郊区农村中小学音乐美术器材配备及专用教室建设达标与城乡学校对口帮扶示范工程"
     plan = write(tmp_path / "plan.yaml", SMALL_PLAN.replace("name: 专项资金", f"name: {name}"))
     # early in the year: nothing is stale yet, so the status column is narrow
-    r = run("--plan", plan, "--lang", "zh", "status", "--as-of", "2006-02-01", env={"COLUMNS": "80"})
+    r = run("--plan", plan, "--lang", "zh", "status", "--as-of", "2006-02-01", "--all", env={"COLUMNS": "80"})
     lines = r.out.splitlines()
     assert all(cell_len(line) <= 80 for line in lines)
     # The name comes back whole when its column is read top to bottom, and the figures stay on its row.
     first = next(i for i, line in enumerate(lines) if name[:4] in line)
-    column = "".join(re.findall(r"[\u4e00-\u9fff]+", line)[0] for line in lines[first : first + 2])
+    last = next(i for i in range(first, len(lines)) if "t01-fund" in lines[i])
+    column = "".join(re.findall(r"[\u4e00-\u9fff]+", line)[0] for line in lines[first:last])
     assert column == name
     assert "4亿元" in lines[first]
 

@@ -61,6 +61,10 @@ def status(
         str | None,
         typer.Option("--fail-on", help="Exit 1 if any target shown has one of these statuses, e.g. lagging,overdue."),
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="List every target (default: what needs attention, the rest one line a section)."),
+    ] = False,
 ) -> None:
     """Show every target: actual against expected, progress, and a status (achieved, on track, at risk, lagging…).
 
@@ -92,15 +96,20 @@ def status(
 
         typer.echo(status_document(report, fmt.value, lang, kind), nl=False)
     else:
+        from edplan.cli.pager import emit
         from edplan.render import table
 
         out = console(state)
+        narrowed = any(v is not None for v in (section, task, status_filter, owner, grep, sort))
         if kind == "owner":
-            out.print(table.owner_view(report, lang, out.width))
+            view = table.owner_view(report, lang, out.width)
         elif kind is not None:
-            out.print(table.rollup_view(report, kind, lang, out.width))
+            view = table.rollup_view(report, kind, lang, out.width)
+        elif every or narrowed:
+            view = table.status_view(report, lang, out.width)  # asked for: the full listing
         else:
-            out.print(table.status_view(report, lang, out.width))
+            view = table.attention_view(report, result.attention, lang, out.width)
+        emit(out, view)
     if result.failing:
         from edplan.render.words import word
 

@@ -29,6 +29,7 @@ from edplan.status.engine import (
     compute_table,
     default_as_of,
     narrow,
+    needs_attention,
 )
 
 STATUS_CODES = (*(s.value for s in STATUS_ORDER), "stale")
@@ -155,6 +156,7 @@ def plan_units(plan: Plan) -> list[str]:
 class StatusResult:
     report: Report
     failing: list[TargetStatus] = field(default_factory=list)  # rows that match --fail-on
+    attention: list[TargetStatus] = field(default_factory=list)  # overdue, lagging, at risk, stale: worst first
 
 
 def build_status(
@@ -182,7 +184,7 @@ def build_status(
     report = dataclasses.replace(report, known_on=known_on)
     report.warnings[:0] = [p.as_msg() for p in scanned.problems]
     failing = [r for r in report.rows if r.status.value in fail_on or ("stale" in fail_on and r.stale)]
-    return StatusResult(report, failing)
+    return StatusResult(report, failing, needs_attention(report.rows))
 
 
 # --- show ----------------------------------------------------------------------------------------
@@ -306,6 +308,5 @@ def build_meeting(
     recorded = [(e, by_id[e.target]) for e in read.recorded if e.target in by_id]
     recorded.sort(key=lambda pair: (pair[0].date, pair[0].line))
     changes = [Change(r, b.status) for r, b in zip(now.rows, then.rows, strict=True) if r.status is not b.status]
-    worst = (Status.overdue, Status.lagging, Status.at_risk)
-    attention = [r for s in worst for r in now.rows if r.status is s]
+    attention = needs_attention(now.rows, stale=False)
     return Meeting(now, start, recorded, changes, attention, read.recorded_total)

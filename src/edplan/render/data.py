@@ -181,9 +181,16 @@ def actual_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
     return with_unit(row.actual, row.target.unit, places=actual_places(row))
 
 
+def nothing_expected_yet(row: TargetStatus) -> bool:
+    """Before a due date or a schedule's start nothing is owed: shown as —, not as 0."""
+    return not row.closed and row.expected == 0 and row.target.direction.value != "at_most"
+
+
 def expected_text(row: TargetStatus, lang: str, unit: bool = True) -> str:
     if row.target.kind.value == "milestone":
         return stage_text(row.expected_stage, lang)
+    if nothing_expected_yet(row):
+        return "—"
     if not unit:
         return fmt(row.expected, places_for(row))
     return with_unit(row.expected, row.target.unit, places=places_for(row))
@@ -224,7 +231,7 @@ def why(row: TargetStatus, lang: str) -> str:
             planned=with_unit(row.planned, unit),
         )
     # Nothing is expected yet (before a due date, or a schedule's start): say so, not "expected 0".
-    nothing_yet = not row.closed and row.expected == 0 and t.direction.value != "at_most"
+    nothing_yet = nothing_expected_yet(row)
     if nothing_yet and status != "no_data":
         say("why.not_due", due=row.due.isoformat())
     elif row.closed and status in ("overdue", "nearly_met", "exceeded"):
@@ -329,7 +336,7 @@ TARGET_HEADERS = (
     "col.task",
     "col.id",
     "col.target_name",
-    *("col.figure", "col.actual", "col.expected", "col.progress", "col.status"),
+    *("col.figure", "col.actual", "col.expected", "col.progress", "col.pace", "col.status"),
 )
 
 
@@ -352,6 +359,7 @@ def target_cells(row: TargetStatus, lang: str, group: bool = True) -> list[str]:
         actual,
         expected,
         pct(row.progress),
+        pct(row.of_expected),
         status_text(row, lang),
     ]
 

@@ -10,6 +10,7 @@ import re
 
 HELP_ZH: dict[str, str] = {
     # --- edplan draft (issue 11) ---
+    "List every target (default: what needs attention, the rest one line a section).": "列出全部指标（默认：只列需关注的指标，其余每个部分一行）。",
     "Start an empty plan instead, with a comment explaining every field.": "改为生成空白计划，每个字段均附说明。",
     "Draft a plan from its document: sections, tasks and every figure as a target, to review.\n\nEvery guess (a kind, a schedule, a direction) has a # check: comment above it; what looks like a\nfigure but is not taken is listed on stderr with its line. Review, then run edplan validate.": "根据计划文档起草计划：部分、任务，每个数字作为一项指标，供审核。\n\n每处推测（指标类型、进度安排、方向）上方都有 # check: 注释；看似数字但未采用的内容连同行号列在标准错误输出中。审核后运行 edplan validate。",
     "The plan document: UTF-8 or GB18030 text, .docx or .html.": "计划文档：UTF-8 或 GB18030 文本、.docx 或 .html。",

@@ -30,6 +30,7 @@ from edplan.render.data import (
     status_text,
 )
 from edplan.render.words import word
+from edplan.render.wrap import wrap_cells
 from edplan.status.engine import STATUS_ORDER, Report, Status, TargetStatus
 
 STYLES: dict[Status, str] = {
@@ -54,6 +55,7 @@ def _cells(row: TargetStatus, lang: str) -> list[str]:
         actual_text(row, lang, unit=False),
         expected_text(row, lang, unit=False),
         pct(row.progress),
+        pct(row.of_expected),
         status_text(row, lang, sep="\n"),
     ]
 
@@ -65,7 +67,8 @@ class _Layout:
         self.lang = lang
         self.wide = width >= WIDE
         self.headers = [
-            word(k, lang) for k in ("col.figure", "col.actual", "col.expected", "col.progress", "col.status")
+            word(k, lang)
+            for k in ("col.figure", "col.actual", "col.expected", "col.progress", "col.pace", "col.status")
         ]
         self.cells = {id(row): _cells(row, lang) for row in rows}
         self.widths = [
@@ -74,6 +77,14 @@ class _Layout:
         ]
         self.id_width = max([cell_len(word("col.id", lang))] + [len(r.target.id) for r in rows])
         self.task_width = max(cell_len(word("col.task", lang)), 3)
+        # Ids are copied into `show`: never split. When the name column (which holds the id on a line
+        # of its own) would be narrower than the longest id, the columns lose their padding instead.
+        columns = 2 + len(self.headers) + (1 if self.wide else 0)
+        fixed = self.task_width + sum(self.widths) + (self.id_width if self.wide else 0)
+        self.padding = 1 if width - fixed - 2 * columns >= (0 if self.wide else self.id_width) else 0
+        # What the name column gets (the box puts one space between columns): names are wrapped to
+        # it here, as Chinese typesetting wraps, instead of being folded anywhere by Rich.
+        self.name_width = max(width - fixed - (columns - 1) - self.padding * (columns - 1), self.id_width, 8)
 
     def table(self, rows: Iterable[TargetStatus], header: bool, support_of: str | None = None) -> Table:
         lang = self.lang
@@ -82,27 +93,28 @@ class _Layout:
             show_header=header,
             show_edge=False,
             pad_edge=False,
-            expand=True,
-            padding=(0, 1, 0, 0),
+            expand=False,
+            padding=(0, self.padding, 0, 0),
         )
         table.add_column(word("col.task", lang), justify="right", width=self.task_width, no_wrap=True)
         if self.wide:
             table.add_column(word("col.id", lang), width=self.id_width, no_wrap=True, style="cyan")
         # Ids are typed at the prompt: the name column is never narrower than they are.
-        table.add_column(word("col.target_name", lang), ratio=1, overflow="fold", min_width=self.id_width)
+        # The name column is as wide as the names were wrapped to (so Rich never folds them again).
+        table.add_column(word("col.target_name", lang), width=self.name_width, overflow="fold")
         for i, head in enumerate(self.headers):
-            table.add_column(head, justify="left" if i == 4 else "right", width=self.widths[i], no_wrap=i < 4)
+            table.add_column(head, justify="left" if i == 5 else "right", width=self.widths[i], no_wrap=i < 5)
         for row in rows:
             cells = self.cells[id(row)]
-            name = Text(row.target.name)
+            name = Text("\n".join(wrap_cells(row.target.name, self.name_width)))
             if support_of is not None and row.lead != support_of:
                 name.append(f" ({word('role.support', lang)})", style="dim")
             if not self.wide:
                 name.append("\n" + row.target.id, style="dim cyan")
-            status = Text(cells[4], style=STYLES[row.status])
+            status = Text(cells[5], style=STYLES[row.status])
             lead = [str(row.task), row.target.id] if self.wide else [str(row.task)]
             # Text, not str: a str cell is parsed for markup and emoji codes, which names never contain.
-            table.add_row(*(Text(c) for c in lead), name, *(Text(c) for c in cells[:4]), status)
+            table.add_row(*(Text(c) for c in lead), name, *(Text(c) for c in cells[:5]), status)
         return table
 
 
@@ -121,6 +133,38 @@ def status_view(report: Report, lang: str, width: int) -> RenderableType:
             rows = [r for r in report.rows if r.section == number]
             parts += [Text(""), Text(heading, style="bold"), layout.table(rows, header=i == 0)]
     parts.append(summary_line(report, lang))
+    return Group(*parts)
+
+
+def attention_view(report: Report, attention: list[TargetStatus], lang: str, width: int) -> RenderableType:
+    """The default status: the counts, then what needs attention worst first, then the rest folded
+    into one line per section (``--all`` lists every target instead)."""
+    parts: list[RenderableType] = [_title(report, lang), summary_line(report, lang), Text("")]
+    if attention:
+        parts.append(Text(word("attention.heading", lang, n=len(attention)), style="bold"))
+        parts.append(_Layout(attention, lang, width).table(attention, header=True))
+    else:
+        parts += [Text(word("attention.none", lang)), Text("")]
+    shown = {id(r) for r in attention}
+    rest = [r for r in report.rows if id(r) not in shown]
+    if rest:
+        if attention:
+            parts.append(Text(""))
+        parts.append(Text(word("attention.rest", lang), style="bold"))
+        titles = {s.number: s.title for s in report.plan.sections}
+        sep = "," if lang == "zh" else ", "
+        for number in dict.fromkeys(r.section for r in rest):
+            rows = [r for r in rest if r.section == number]
+            # One line a section: the counts first, the title after them cut to what fits.
+            line = Text(f"{numeral(number)}、", no_wrap=True, overflow="ellipsis")
+            line.append(word("attention.count", lang, n=len(rows)))
+            for i, status in enumerate(s for s in STATUS_ORDER if any(r.status is s for r in rows)):
+                line.append(sep if i else "")
+                count = sum(1 for r in rows if r.status is status)
+                line.append(f"{count} {word(status.value, lang)}", style=STYLES[status])
+            line.append(f"  {titles[number]}", style="dim")
+            parts.append(line)
+    parts += [Text(""), Text(word("attention.more", lang), style="dim")]
     return Group(*parts)
 
 

@@ -55,7 +55,7 @@ def status_document(report: Report, fmt: str, lang: str, by: str | None = None) 
     else:
         heads = target_headers(lang)
         body = [target_cells(row, lang) for row in report.rows]
-        right = {1, 4, 5, 6, 7}  # task number, goal, actual, expected, done
+        right = {1, 4, 5, 6, 7, 8}  # task number, goal, actual, expected, done, pace
     table = tabulate_text(heads, body, fmt, right)
     formula = f"\n\n{word('by.formula', lang)}" if by in ("section", "task", "owner") else ""
     return f"{title}\n\n{table}\n\n{summary_text(report, lang)}{formula}\n"

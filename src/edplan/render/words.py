@@ -43,6 +43,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col.actual": ("Actual", "实际"),
     "col.expected": ("Expected", "应达"),
     "col.progress": ("Done", "完成"),
+    "col.pace": ("Pace", "进度比"),
     "col.status": ("Status", "状态"),
     "col.section": ("Section", "部分"),
     # sentences
@@ -265,6 +266,17 @@ _WORDS.update(
         "draft.next": (
             "next: read every # check: comment in {path}, fix what is wrong, then run: edplan validate {path}",
             "下一步：逐条核对 {path} 中的 # check: 注释并改正，然后运行 edplan validate {path}",
+        ),
+        "attention.heading": ("Needs attention: {n}, worst first", "需关注：{n} 项，最严重的在前"),
+        "attention.none": (
+            "Nothing needs attention: no target is overdue, lagging, at risk or stale.",
+            "没有需关注的指标：没有逾期、滞后、有风险或久未更新的指标。",
+        ),
+        "attention.rest": ("The rest, by section", "其余指标，按部分"),
+        "attention.count": ("{n}: ", "{n} 项："),
+        "attention.more": (
+            "edplan status --all lists every target; --status, --section or --grep narrow it.",
+            "edplan status --all 列出全部指标；--status、--section 或 --grep 可筛选。",
         ),
         "init.blank": (
             "started {path}: a blank plan for {year}, every field explained; fill it in, or draft it from its "

@@ -68,6 +68,7 @@ from edplan.status.report import Rollup as Rollup
 from edplan.status.rollup import assemble
 from edplan.status.rollup import completion as completion
 from edplan.status.rollup import counts_in_rollup as counts_in_rollup
+from edplan.status.rollup import needs_attention as needs_attention
 from edplan.status.schedule import date_expecting, due_date, effective_schedule, expected_fraction
 from edplan.status.schedule import default_as_of as default_as_of
 from edplan.units import UnitError
@@ -100,6 +101,7 @@ __all__ = [
     "effective_schedule",
     "expected_fraction",
     "narrow",
+    "needs_attention",
     "owners_of",
     "sort_rows",
     "target_status",

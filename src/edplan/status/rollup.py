@@ -96,3 +96,21 @@ def _counts(rows: list[TargetStatus]) -> dict[Status, int]:
 def assemble(plan: Plan, as_of: dt.date, rows: list[TargetStatus], warnings: list[str], flat: bool = False) -> Report:
     section_rollups, task_rollups, total = rollups(plan, rows)
     return Report(plan, as_of, rows, section_rollups, task_rollups, total, warnings, owner_rollups(rows), flat)
+
+
+# What needs attention before a meeting: missed, lagging, at risk, in that order.
+ATTENTION = (Status.overdue, Status.lagging, Status.at_risk)
+
+
+def needs_attention(rows: list[TargetStatus], stale: bool = True) -> list[TargetStatus]:
+    """Overdue, lagging and at-risk targets, worst first (then furthest behind), and with ``stale``
+    the targets whose reports are owed and late, after them (never-reported ones last)."""
+
+    def behind(row: TargetStatus) -> Decimal:
+        return row.of_expected if row.of_expected is not None else (row.progress if row.progress is not None else ZERO)
+
+    out = sorted((r for r in rows if r.status in ATTENTION), key=lambda r: (ATTENTION.index(r.status), behind(r)))
+    if stale:
+        late = [r for r in rows if r.stale and r.status not in ATTENTION]
+        out += sorted(late, key=lambda r: (r.status is Status.no_data, -(r.days_since_update or 0)))
+    return out
