@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: status test lint bench clean
+.PHONY: status test lint bench demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+# The illustrative log in examples/ (made-up figures, not real data): what the views look like.
+DEMO := $(BIN)/edplan --log examples/2006.progress.jsonl
+demo: $(STAMP)
+	$(DEMO) status --as-of 2006-07-01
+	$(DEMO) show t03-rural-fund --as-of 2006-07-01
+	mkdir -p build
+	$(DEMO) report --as-of 2006-07-01 --since 2006-06-01 --output build/demo-report.html
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -349,7 +349,13 @@ def target_cells(row: TargetStatus, lang: str, group: bool = True) -> list[str]:
     places = places_for(row)
     milestone = row.target.kind.value == "milestone"
     actual = stage_text(row.stage, lang) if milestone else fmt(row.actual, actual_places(row), group)
-    expected = stage_text(row.expected_stage, lang) if milestone else fmt(row.expected, places, group)
+    expected = (
+        stage_text(row.expected_stage, lang)
+        if milestone
+        else "—"
+        if nothing_expected_yet(row)
+        else fmt(row.expected, places, group)
+    )
     return [
         numeral(row.section),
         str(row.task),

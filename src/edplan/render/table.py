@@ -132,14 +132,14 @@ def status_view(report: Report, lang: str, width: int) -> RenderableType:
             heading = f"{numeral(number)}、{by_section[number].title}"
             rows = [r for r in report.rows if r.section == number]
             parts += [Text(""), Text(heading, style="bold"), layout.table(rows, header=i == 0)]
-    parts.append(summary_line(report, lang))
+    parts.append(summary_line(report, lang, width))
     return Group(*parts)
 
 
 def attention_view(report: Report, attention: list[TargetStatus], lang: str, width: int) -> RenderableType:
     """The default status: the counts, then what needs attention worst first, then the rest folded
     into one line per section (``--all`` lists every target instead)."""
-    parts: list[RenderableType] = [_title(report, lang), summary_line(report, lang), Text("")]
+    parts: list[RenderableType] = [_title(report, lang), summary_line(report, lang, width), Text("")]
     if attention:
         parts.append(Text(word("attention.heading", lang, n=len(attention)), style="bold"))
         parts.append(_Layout(attention, lang, width).table(attention, header=True))
@@ -229,13 +229,23 @@ def _title(report: Report, lang: str) -> Text:
     return Text(word("title.status", lang, title=report.plan.title, as_of=as_of_text(report, lang)), style="bold")
 
 
-def summary_line(report: Report, lang: str) -> Text:
+def summary_line(report: Report, lang: str, width: int | None = None) -> Text:
+    """The counts per status and the weighted completion; with ``width``, a count and its status word
+    are never split across lines (the line breaks before the item that would not fit)."""
     counts = report.total.counts
     sep = "," if lang == "zh" else ", "
     text = Text(word("summary", lang, n=len(report.rows), counts=""))
+    used = cell_len(text.plain)
     for i, status in enumerate(s for s in STATUS_ORDER if counts[s]):
+        item = f"{counts[status]} {word(status.value, lang)}"
         if i:
-            text.append(sep)
-        text.append(f"{counts[status]} {word(status.value, lang)}", style=STYLES[status])
+            text.append(sep.rstrip() if width is not None and used + cell_len(sep + item) > width else sep)
+            if width is not None and used + cell_len(sep + item) > width:
+                text.append("\n")
+                used = 0
+            else:
+                used += cell_len(sep)
+        text.append(item, style=STYLES[status])
+        used += cell_len(item)
     text.append("\n" + word("completion", lang, pct=pct(report.total.completion)))
     return text
