@@ -78,13 +78,24 @@ class _Layout:
         self.id_width = max([cell_len(word("col.id", lang))] + [len(r.target.id) for r in rows])
         self.task_width = max(cell_len(word("col.task", lang)), 3)
         # Ids are copied into `show`: never split. When the name column (which holds the id on a line
-        # of its own) would be narrower than the longest id, the columns lose their padding instead.
-        columns = 2 + len(self.headers) + (1 if self.wide else 0)
-        fixed = self.task_width + sum(self.widths) + (self.id_width if self.wide else 0)
-        self.padding = 1 if width - fixed - 2 * columns >= (0 if self.wide else self.id_width) else 0
+        # of its own) would be narrower than the longest id, the columns lose their padding first and
+        # the Pace column (also in show, Markdown, CSV and JSON) second.
+        need = 8 if self.wide else self.id_width
+        self.shown = list(range(len(self.headers)))
+        self.padding = 1
+        for shown, padding in ((self.shown, 1), (self.shown, 0), ([0, 1, 2, 3, 5], 1), ([0, 1, 2, 3, 5], 0)):
+            self.shown, self.padding = shown, padding
+            if self._room(width) >= need:
+                break
         # What the name column gets (the box puts one space between columns): names are wrapped to
         # it here, as Chinese typesetting wraps, instead of being folded anywhere by Rich.
-        self.name_width = max(width - fixed - (columns - 1) - self.padding * (columns - 1), self.id_width, 8)
+        self.name_width = max(self._room(width), need)
+
+    def _room(self, width: int) -> int:
+        """The cells left for the name column with the columns shown and the padding chosen."""
+        columns = 2 + len(self.shown) + (1 if self.wide else 0)
+        fixed = self.task_width + sum(self.widths[i] for i in self.shown) + (self.id_width if self.wide else 0)
+        return width - fixed - (columns - 1) - self.padding * (columns - 1)
 
     def table(self, rows: Iterable[TargetStatus], header: bool, support_of: str | None = None) -> Table:
         lang = self.lang
@@ -102,8 +113,10 @@ class _Layout:
         # Ids are typed at the prompt: the name column is never narrower than they are.
         # The name column is as wide as the names were wrapped to (so Rich never folds them again).
         table.add_column(word("col.target_name", lang), width=self.name_width, overflow="fold")
-        for i, head in enumerate(self.headers):
-            table.add_column(head, justify="left" if i == 5 else "right", width=self.widths[i], no_wrap=i < 5)
+        for i in self.shown:
+            table.add_column(
+                self.headers[i], justify="left" if i == 5 else "right", width=self.widths[i], no_wrap=i < 5
+            )
         for row in rows:
             cells = self.cells[id(row)]
             name = Text("\n".join(wrap_cells(row.target.name, self.name_width)))
@@ -114,7 +127,8 @@ class _Layout:
             status = Text(cells[5], style=STYLES[row.status])
             lead = [str(row.task), row.target.id] if self.wide else [str(row.task)]
             # Text, not str: a str cell is parsed for markup and emoji codes, which names never contain.
-            table.add_row(*(Text(c) for c in lead), name, *(Text(c) for c in cells[:5]), status)
+            figures = [Text(cells[i]) for i in self.shown if i < 5]
+            table.add_row(*(Text(c) for c in lead), name, *figures, status)
         return table
 
 
