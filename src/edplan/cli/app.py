@@ -28,6 +28,8 @@ from typer.core import TyperCommand, TyperGroup
 
 from edplan import __version__
 from edplan.errors import EXIT_USAGE, EdplanError, msg
+from edplan.render.wrap import cells as _cells
+from edplan.render.wrap import wrap_cells as wrap_cells
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -123,56 +125,6 @@ def _display_options_first(args: list[str]) -> list[str]:
             rest.append(arg)
         i += 1
     return moved + rest
-
-
-def _cells(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-_NO_LINE_START = set("，。；：、）！？」』》")
-_CLOSERS = _NO_LINE_START | {" "}
-
-
-def wrap_cells(text: str, width: int) -> list[str]:
-    """Wrap text to ``width`` terminal cells: at spaces, or between any two Chinese characters.
-
-    A closing mark (，。）…) never starts a line, as in Chinese typesetting: the word before it moves
-    down with it. A single word longer than the line stands alone on its line.
-    """
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        start = len(lines)
-        words: list[str] = []
-        for word in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+", paragraph):
-            word = " " if word.isspace() else word
-            if word == " " and not words:
-                continue
-            if word in _NO_LINE_START and not words and len(lines) > start:
-                lines[-1] += word  # the line broke at a space just before it: it hangs on that line
-                continue
-            if not words or _cells("".join(words) + word) <= width:
-                words.append(word)
-                continue
-            carried: list[str] = []
-            if word in _NO_LINE_START:
-                # Take back the marks just before it and the word they close.
-                while words and words[-1] in _CLOSERS:
-                    carried.insert(0, words.pop())
-                if words:
-                    carried.insert(0, words.pop())
-                if not "".join(words).strip():  # nothing to leave behind: the mark hangs past the margin
-                    words += [*carried, word]
-                    continue
-            if words:
-                lines.append("".join(words).rstrip())
-            words = [*carried, word] if carried or word != " " else []
-            while words and words[0] == " ":
-                words.pop(0)
-        if words or len(lines) == start:
-            lines.append("".join(words).rstrip())
-    return lines
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -470,4 +422,6 @@ def print_warnings(state: State, warnings: list[str]) -> None:
     lang = state.language
     err = console(state, stderr=True)
     for warning in warnings:
-        err.print(f"{word('warning', lang)}: {localize(warning, lang)}", style="yellow", markup=False)
+        # One line each, however long: Rich would wrap it at the width (80 columns through a pipe), and
+        # a CI log or a grep would then read one warning as two or three. A terminal wraps it for show.
+        err.print(f"{word('warning', lang)}: {localize(warning, lang)}", style="yellow", markup=False, soft_wrap=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edplan.errors import Problem, UsageError, msg
+from edplan.errors import Msg, Problem, UsageError, msg
 from edplan.log import store
 from edplan.log.entries import Entry, parse_date, suggest_ids
 from edplan.log.lines import DATE
@@ -49,6 +50,16 @@ def parse_as_of(text: str | None, option: str = "--as-of") -> dt.date | None:
     return when
 
 
+def did_you_mean(typed: str, names: Sequence[str]) -> Msg | None:
+    """'lagginh' → did you mean 'lagging'?; two or three names as close: 'a', 'b' or 'c'; none: None."""
+    close = difflib.get_close_matches(typed, names, n=3, cutoff=0.6)
+    if len(close) < 2:
+        return msg("did you mean '{name}'?", name=close[0]) if close else None
+    quoted = [f"'{name}'" for name in close]
+    options = msg("{options} or {last}", options=", ".join(quoted[:-1]), last=quoted[-1])
+    return msg("did you mean {options}?", options=options)
+
+
 def parse_statuses(text: str | None, option: str) -> tuple[frozenset[str], list[Problem]]:
     """``lagging,at-risk`` → {"lagging", "at_risk"}; unknown words become problems."""
     if text is None:
@@ -65,7 +76,8 @@ def parse_statuses(text: str | None, option: str) -> tuple[frozenset[str], list[
             problems.append(
                 Problem(
                     msg("{option}: unknown status '{value}'", option=option, value=part.strip()),
-                    hint=msg("use one or more of: {codes}", codes=",".join(STATUS_CODES)),
+                    hint=did_you_mean(code, STATUS_CODES)
+                    or msg("use one or more of: {codes}", codes=",".join(STATUS_CODES)),
                 )
             )
     if not found and not problems:
@@ -134,7 +146,7 @@ def _filters(plan: Plan, options: StatusOptions) -> tuple[Filters, frozenset[str
         problems.append(
             Problem(
                 msg("--sort: cannot sort by '{key}'", key=options.sort),
-                hint=msg("use one of: {keys}", keys=", ".join(SORT_KEYS)),
+                hint=did_you_mean(sort, SORT_KEYS) or msg("use one of: {keys}", keys=", ".join(SORT_KEYS)),
             )
         )
     grep = options.grep.strip() if options.grep is not None else None

@@ -249,7 +249,17 @@ def from_pydantic(path: str, raw: Any, err: Any) -> Problem:
         label = msg("{context}: {what}", context=context, what=what)
     if loc[-1] == "tolerance":
         hint = msg("write it as a fraction: 0.05 means ±5%")
+    elif kind in ("enum", "literal_error") and isinstance(got, str):
+        hint = _nearest_option(got, str(err.get("ctx", {}).get("expected", "")))
     return Problem(label, path=path, line=line, column=col, field=fieldname, hint=hint)
+
+
+def _nearest_option(got: str, expected: str) -> Msg | None:
+    """'cumulativ' among "'cumulative', 'level' or 'milestone'" → did you mean 'cumulative'?"""
+    options = re.findall(r"'([^']*)'", expected)
+    typed = got.strip().lower().replace("-", "_").replace(" ", "_")
+    close = difflib.get_close_matches(typed, options, n=1, cutoff=0.6)
+    return msg("did you mean '{name}'?", name=close[0]) if close else None
 
 
 # pydantic's bounds, as its messages word them ("should be greater than 0").

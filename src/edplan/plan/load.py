@@ -10,19 +10,21 @@ document loads in microseconds and explodes when walked), no custom tags, bounde
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.files import atomic_write, read_regular
 from edplan.plan.cache import cache_key, cache_read, cache_write
 from edplan.plan.checks import Finding, Loc, check_plan
 from edplan.plan.diagnose import from_finding, from_pydantic, yaml_problem
-from edplan.plan.model import Plan
+from edplan.plan.model import Plan, Section, Settings, Task
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
 
@@ -129,8 +131,8 @@ def check_plan_text(text: str, display: str) -> PlanLoad:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         problems = controls + [from_pydantic(display, raw, err) for err in errors]
-        # Every problem at once: when the schema errors are all inside targets, stand those targets
-        # in with placeholders and still run the whole-plan checks (duplicate ids, dates, …).
+        # Every problem at once: stand placeholders in for what failed and still run the whole-plan
+        # checks (duplicate ids and numbers, dates outside the period, …).
         problems += [from_finding(display, raw, f) for f in _checks_despite(data, errors)]
         return PlanLoad(display, None, _sorted(problems), raw)
     findings = check_plan(plan)
@@ -167,25 +169,212 @@ def _controls(node: Any, loc: Loc) -> list[Finding]:
     return out
 
 
+# Stand-ins for what failed to validate, so that the whole-plan checks still run (_checks_despite):
+# numbers no plan uses, a period no date falls outside, and ids no target has.
+_STAND_IN_NUMBER = 900_000_000
+_STAND_IN_YEAR = 2000
+_WIDE_PERIOD = {"start": dt.date(1900, 1, 1), "end": dt.date(2200, 12, 31)}
+_LEVELS = ("sections", "tasks", "targets")
+_OWNERS: dict[int, type[BaseModel]] = {1: Plan, 3: Section, 5: Task}
+
+
 def _checks_despite(data: Any, errors: list[Any]) -> list[Finding]:
-    bad: set[Loc] = set()
-    for err in errors:
-        loc = tuple(err["loc"])
-        if len(loc) < 7 or loc[0] != "sections" or loc[2] != "tasks" or loc[4] != "targets":
-            return []
-        bad.add(loc[:6])
-    for n, (_, si, _, ti, _, gi) in enumerate(sorted(bad, key=str)):
-        placeholder = {"id": f"zz-placeholder-{n}", "name": "?", "kind": "milestone", "source": "?"}
+    """The whole-plan findings (duplicate ids and numbers, dates outside the period, …) of a plan
+    with schema errors, so that one run of validate reports every problem.
+
+    What failed stands in as a placeholder: a whole target (its fields depend on each other), one
+    field of a section, a task, the settings or the plan (dropped when it has a default), or the
+    period (keeping the date that was readable). A finding about a stand-in, or worded with one of
+    its made-up values, is left out: it would be about the placeholder, not the plan.
+    """
+    work = copy.deepcopy(data)
+    failed: set[Loc] = set()  # every loc pydantic named, in any round
+    units: list[Loc] = []  # what stands in, in the order stood in
+    kept_ids: set[Loc] = set()  # stand-in targets that keep their own (readable) id
+    period_start_kept = True
+    for _ in range(4):  # a stand-in may let pydantic reach an error it stopped short of: stand in again
+        locs = [tuple(err["loc"]) for err in errors]
+        failed.update(locs)
+        found = {_stand_in_unit(loc) for loc in locs}
+        fresh = sorted((u for u in found if u is not None), key=len)
+        if not fresh or None in found or any(u in units for u in fresh):
+            return []  # an error at the top, or one that a stand-in did not remove
+        for unit in fresh:
+            if any(unit[: len(u)] == u for u in units):
+                continue  # inside a part that stands in already
+            try:
+                kept = _stand_in(work, unit, failed, len(units))
+            except (KeyError, IndexError, TypeError, AttributeError):
+                return []
+            units.append(unit)
+            if unit == ("period",):
+                period_start_kept = kept
+            elif kept:
+                kept_ids.add(unit)
         try:
-            data["sections"][si]["tasks"][ti]["targets"][gi] = placeholder
-        except (KeyError, IndexError, TypeError):
-            return []
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError:
+            plan = Plan.model_validate(work)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            continue
+        break
+    else:
         return []
-    # A stand-in has another id and no figure: parts and totals it replaces would read as wrong sums.
-    return [f for f in check_plan(plan, relations=False) if f.loc[:6] not in bad]
+    scopes = list(units)
+    if not period_start_kept:
+        scopes.append(("year",))  # the year is checked against the period's start
+    if ("settings", "at_risk_below") in units:
+        scopes.append(("settings", "lagging_below"))  # the two thresholds are checked together
+    units_declared = not any(u in (("settings",), ("settings", "units")) for u in units)
+    made_up: set[object] = {*_WIDE_PERIOD.values(), *(_STAND_IN_NUMBER + n for n in range(len(units)))}
+
+    def about_plan(f: Finding) -> bool:
+        if any(f.loc[: len(s)] == s for s in scopes) and not (f.loc[-1:] == ("id",) and f.loc[:-1] in kept_ids):
+            return False  # about a stand-in; but a target that kept its id can use it twice
+        if not units_declared and len(f.loc) == 7 and f.loc[0] == "sections" and f.loc[6] == "unit":
+            return False  # judged without the units the plan declares
+        return not (_mentions(f.message, made_up) or _mentions(f.hint, made_up))
+
+    alone = check_plan(plan, relations=False)
+    related = [f for f in check_plan(plan) if f not in alone]  # part_of, and the sums of parts
+    judged = _relations_despite(plan, data, related, [u for u in units if len(u) == 6], kept_ids)
+    return [f for f in alone + judged if about_plan(f)]
+
+
+def _relations_despite(
+    plan: Plan, data: Any, related: list[Finding], targets: list[Loc], kept_ids: set[Loc]
+) -> list[Finding]:
+    """The part_of findings that stand-in targets (milestones with no figure) leave true: none that
+    names a stand-in as its total, none about the sum of a total a stand-in may have been part of."""
+    if not targets:
+        return related
+    first: dict[str, Loc] = {}
+    for si, section in enumerate(plan.sections):
+        for ti, task in enumerate(section.tasks):
+            for gi, target in enumerate(task.targets):
+                first.setdefault(target.id, ("sections", si, "tasks", ti, "targets", gi))
+    totals: set[str] = set()  # what the stand-ins said they were part of
+    unknown_total = False  # a stand-in whose part_of is unreadable: any total may miss it
+    for unit in targets:
+        written: Any = data
+        try:
+            for segment in unit:
+                written = written[segment]
+        except (KeyError, IndexError, TypeError):  # not in the file as written: what it said is unknown
+            unknown_total = True
+            continue
+        part_of = written.get("part_of") if isinstance(written, dict) else None
+        if isinstance(part_of, str):
+            totals.add(part_of)
+        elif part_of is not None:
+            unknown_total = True
+    lost_ids = any(u not in kept_ids for u in targets)  # a part may name one by the id it failed with
+    out: list[Finding] = []
+    for f in related:
+        target = plan.sections[int(f.loc[1])].tasks[int(f.loc[3])].targets[int(f.loc[5])]
+        if f.loc[6] == "part_of":
+            ref = target.part_of
+            if (first[ref] in targets) if ref in first else lost_ids:
+                continue
+        elif unknown_total or target.id in totals:
+            continue
+        out.append(f)
+    return out
+
+
+def _stand_in_unit(loc: Loc) -> Loc | None:
+    """The part of the plan that stands in for an error at ``loc`` (None: nothing can)."""
+    if not loc:
+        return None
+    if loc[0] == "period":
+        return loc[:1]
+    if loc[0] == "settings":
+        return loc[:2]
+    if loc[0] != "sections":
+        return loc[:1]
+    for depth, key in enumerate(_LEVELS):
+        at = 2 * depth
+        if len(loc) <= at or loc[at] != key:
+            return loc[:at]  # not reached: the loop returns at the level before
+        if len(loc) == at + 1 or not isinstance(loc[at + 1], int):
+            return loc[: at + 1]  # the list itself
+        if key == "targets" or len(loc) == at + 2:
+            return loc[: at + 2]  # a whole target; a section or task that is not a mapping
+        if loc[at + 2] != _LEVELS[depth + 1]:
+            return loc[: at + 3]  # one field of a section or task
+    return None
+
+
+def _stand_in(work: Any, unit: Loc, failed: set[Loc], n: int) -> bool:
+    """Put a stand-in at ``unit``; True when a target keeps its id, or the period its start."""
+    parent: Any = work
+    for segment in unit[:-1]:
+        parent = parent[segment]
+    key = unit[-1]
+    if unit == ("period",):
+        old = work.get("period")
+        readable = {
+            end: old[end]
+            for end in _WIDE_PERIOD
+            if isinstance(old, dict) and end in old and not any(loc[:2] == ("period", end) for loc in failed)
+        }
+        work["period"] = {**_WIDE_PERIOD, **readable}
+        return "start" in readable
+    if unit == ("settings",):
+        work["settings"] = {}
+        return False
+    if isinstance(key, int):  # an item of a list: a target, or a section or task that is no mapping
+        level = str(unit[-2])
+        old = parent[key]
+        if level == "targets" and isinstance(old, dict) and isinstance(old.get("id"), str):
+            if not any(loc[: len(unit) + 1] == (*unit, "id") for loc in failed):
+                parent[key] = _placeholder(level, n, old["id"])
+                return True
+        parent[key] = _placeholder(level, n)
+        return False
+    if len(unit) % 2 == 1 and key == _LEVELS[len(unit) // 2]:
+        parent[key] = [_placeholder(str(key), n)]  # a list of sections, tasks or targets
+        return False
+    if not isinstance(parent, dict):
+        raise TypeError(unit)
+    owner = Settings if unit[0] == "settings" else _OWNERS[len(unit)]
+    info = owner.model_fields.get(str(key))
+    if info is None or not info.is_required():
+        parent.pop(key, None)  # an unknown field, or one with a default
+    elif key == "number":
+        parent[key] = _STAND_IN_NUMBER + n
+    elif key == "year":
+        parent[key] = _STAND_IN_YEAR
+    elif key == "id":
+        parent[key] = f"zz-stand-in-{n}"
+    else:
+        parent[key] = "?"  # a title
+    return False
+
+
+def _placeholder(level: str, n: int, target_id: str | None = None) -> dict[str, Any]:
+    target = {"id": target_id or f"zz-stand-in-{n}", "name": "?", "kind": "milestone", "source": "?"}
+    if level == "targets":
+        return target
+    task = {"number": _STAND_IN_NUMBER + n, "title": "?", "targets": [target]}
+    if level == "tasks":
+        return task
+    return {"number": _STAND_IN_NUMBER + n, "title": "?", "tasks": [task]}
+
+
+def _mentions(text: object, values: set[object]) -> bool:
+    """Whether a message is worded with one of ``values`` (a stand-in's number or date)."""
+    args = getattr(text, "args", None)
+    if not isinstance(args, dict):
+        return False
+    for value in args.values():
+        try:
+            if value in values:
+                return True
+        except TypeError:  # unhashable: not a stand-in
+            pass
+        if _mentions(value, values):
+            return True
+    return False
 
 
 def read_plan_text(path: Path) -> str:

@@ -66,7 +66,7 @@ MESSAGES_ZH: dict[str, str] = {
     "target id is empty": "指标编号为空",
     "give a target id such as t03-rural-fund": "请给出指标编号,例如 t03-rural-fund",
     "unknown target '{target}'": "未知指标 '{target}'",
-    "did you mean {options}?": "是否指 {options}?",
+    "did you mean {options}?": "是否指 {options}？",
     "see the ids with: edplan status --format json": "可用 edplan status --format json 查看指标编号",
     "'{text}' is not a date": "'{text}' 不是日期",
     "write it as YYYY-MM-DD, e.g. 2006-03-31": "请写成 YYYY-MM-DD,例如 2006-03-31",
