@@ -150,6 +150,7 @@ def test_json_contract(log: Path) -> None:
         "title": "统筹城乡教育协调发展",
         "targets": 10,
         "completion": 0.236167,  # (0.525 + 1 + 0.42 + 0.2167 + 0.2) / 10
+        "expected": 0.349041,  # what the ten targets' schedules expect done by 2006-07-01, weighted alike
         "counts": {
             "overdue": 0,
             "lagging": 2,

@@ -389,13 +389,13 @@ Task  Target                     Goal    Actual  Expected  Done  Pace  Status
    2  管理办法                 issued  approved   drafted   67%     —  on track
       t02-rules                                                        stale
 3 targets: 1 no report, 2 on track
-weighted completion 47%
+weighted completion 47% (expected by now: 37%)
 """
 
 ATTENTION_80 = """\
 测试计划 — status as of 2006-06-30
 3 targets: 1 no report, 2 on track
-weighted completion 47%
+weighted completion 47% (expected by now: 37%)
 
 Needs attention: 1, worst first
 Task  Target                      Goal    Actual  Expected  Done  Pace  Status

@@ -422,6 +422,7 @@ def report_data(report: Report, lang: str = "en") -> dict[str, Any]:
             "targets": len(report.rows),
             "counts": _counts(report.total),
             "completion": number(report.total.completion),
+            "expected": number(report.total.expected),
         },
         "sections": [
             {
@@ -429,6 +430,7 @@ def report_data(report: Report, lang: str = "en") -> dict[str, Any]:
                 "title": r.title,
                 "targets": r.targets,
                 "completion": number(r.completion),
+                "expected": number(r.expected),
                 "counts": _counts(r),
             }
             for r in report.sections
@@ -440,6 +442,7 @@ def report_data(report: Report, lang: str = "en") -> dict[str, Any]:
                 "title": t.title,
                 "targets": tasks[str(t.number)].targets,
                 "completion": number(tasks[str(t.number)].completion),
+                "expected": number(tasks[str(t.number)].expected),
                 "counts": _counts(tasks[str(t.number)]),
             }
             for s in plan.sections
@@ -447,7 +450,13 @@ def report_data(report: Report, lang: str = "en") -> dict[str, Any]:
             if str(t.number) in tasks
         ],
         "owners": [
-            {"unit": r.key, "targets": r.targets, "completion": number(r.completion), "counts": _counts(r)}
+            {
+                "unit": r.key,
+                "targets": r.targets,
+                "completion": number(r.completion),
+                "expected": number(r.expected),
+                "counts": _counts(r),
+            }
             for r in report.owners
         ],
         "targets": [target_data(row, lang) for row in report.rows],

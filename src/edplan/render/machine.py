@@ -93,12 +93,13 @@ def _target_row(row: TargetStatus) -> list[str]:
 
 def _rollup_columns(kind: str) -> list[str]:
     first = {"section": ["section", "title"], "task": ["task", "title"], "owner": ["unit"]}[kind]
-    return [*first, "targets", *(s.value for s in STATUS_ORDER), "completion"]
+    return [*first, "targets", *(s.value for s in STATUS_ORDER), "completion", "expected"]
 
 
 def _rollup_row(kind: str, rollup: Rollup) -> list[str]:
     first = [rollup.key, text(rollup.title)] if kind != "owner" else [text(rollup.key)]
-    return [*first, str(rollup.targets), *(str(rollup.counts[s]) for s in STATUS_ORDER), raw(rollup.completion)]
+    counts = (str(rollup.counts[s]) for s in STATUS_ORDER)
+    return [*first, str(rollup.targets), *counts, raw(rollup.completion), raw(rollup.expected)]
 
 
 def status_csv(report: Report, by: str | None = None) -> str:

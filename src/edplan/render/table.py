@@ -202,7 +202,7 @@ def owner_view(report: Report, lang: str, width: int) -> RenderableType:
         groups.append((word("owner.none", lang), unowned, None))
     for i, (heading, rows, unit) in enumerate(groups):
         parts += [Text(""), Text(heading, style="bold"), layout.table(rows, header=i == 0, support_of=unit)]
-    parts.append(summary_line(report, lang))
+    parts.append(summary_line(report, lang, width))
     return Group(*parts)
 
 
@@ -236,7 +236,7 @@ def rollup_view(report: Report, kind: str, lang: str, width: int = 80) -> Render
     key: list[RenderableType] = [] if inline else [Text(f"{row[0]}  {row[1]}", overflow="fold") for row in cells]
     title = Text(word(f"by.{kind}", lang), style="bold")
     formula = Text(word("by.formula", lang), style="dim")
-    return Group(_title(report, lang), Text(""), title, table, *key, summary_line(report, lang), formula)
+    return Group(_title(report, lang), Text(""), title, table, *key, summary_line(report, lang, width), formula)
 
 
 def _title(report: Report, lang: str) -> Text:
@@ -261,5 +261,5 @@ def summary_line(report: Report, lang: str, width: int | None = None) -> Text:
                 used += cell_len(sep)
         text.append(item, style=STYLES[status])
         used += cell_len(item)
-    text.append("\n" + word("completion", lang, pct=pct(report.total.completion)))
+    text.append("\n" + word("completion", lang, pct=pct(report.total.completion), expected=pct(report.total.expected)))
     return text

@@ -35,7 +35,7 @@ def summary_text(report: Report, lang: str) -> str:
     counts = report.total.counts
     sep = "," if lang == "zh" else ", "
     listed = sep.join(f"{counts[s]} {word(s.value, lang)}" for s in STATUS_ORDER if counts[s])
-    completion = word("completion", lang, pct=pct(report.total.completion))
+    completion = word("completion", lang, pct=pct(report.total.completion), expected=pct(report.total.expected))
     return word("summary", lang, n=len(report.rows), counts=listed) + "\n" + completion
 
 

@@ -50,7 +50,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "title.status": ("{title} — status as of {as_of}", "{title} — 截至 {as_of} 的进度"),
     "title.known_on": (" (as known on {known_on})", "（按 {known_on} 已知情况）"),
     "summary": ("{n} targets: {counts}", "共 {n} 项指标:{counts}"),
-    "completion": ("weighted completion {pct}", "加权完成率 {pct}"),
+    "completion": ("weighted completion {pct} (expected by now: {expected})", "加权完成率 {pct}（截至此时应达 {expected}）"),
     "warning": ("warning", "警告"),
     "plan.valid": (
         "{path}: valid ({sections} sections, {tasks} tasks, {targets} targets)",

@@ -139,6 +139,9 @@ class Rollup:
     counts: dict[Status, int]
     completion: Decimal  # weighted, 0..1
     targets: int = 0
+    # what the targets' own schedules expect done by the as-of date, weighted alike, 0..1: completion
+    # is read against it ("4% done, 12% expected by now")
+    expected: Decimal = ZERO
 
 
 @dataclass(frozen=True)

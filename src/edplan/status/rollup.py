@@ -7,7 +7,17 @@ import datetime as dt
 from decimal import Decimal
 
 from edplan.plan.model import Direction, Plan
-from edplan.status.report import ONE, SETTLED, STATUS_ORDER, ZERO, Report, Rollup, Status, TargetStatus
+from edplan.status.report import (
+    ONE,
+    SETTLED,
+    STATUS_ORDER,
+    ZERO,
+    Report,
+    Rollup,
+    Status,
+    TargetStatus,
+    figure_of,
+)
 
 
 def completion(row: TargetStatus) -> Decimal:
@@ -28,6 +38,21 @@ def completion(row: TargetStatus) -> Decimal:
     return min(max(row.progress, ZERO), ONE)
 
 
+def expected_share(row: TargetStatus) -> Decimal:
+    """The share of one target its schedule expects done by the as-of date, 0..1, weighed as
+    :func:`completion` weighs what is done (a ceiling or a level to hold: 1 once anything is owed)."""
+    target = row.target
+    if row.expected == 0 and not row.closed:
+        return ZERO
+    if target.direction in (Direction.at_most, Direction.stable):
+        return ONE
+    figure = figure_of(target)
+    base = row.origin if row.origin is not None else ZERO
+    if figure <= base:
+        return ONE
+    return min(max((row.expected - base) / (figure - base), ZERO), ONE)
+
+
 def counts_in_rollup(row: TargetStatus) -> bool:
     """A part of a total (``part_of``) is shown and judged, but its total already weighs its figure."""
     return row.target.part_of is None
@@ -41,25 +66,35 @@ def rollups(plan: Plan, rows: list[TargetStatus]) -> tuple[list[Rollup], list[Ro
     task_rollups: list[Rollup] = []
     section_rollups: list[Rollup] = []
     section_parts: list[tuple[Decimal, Decimal]] = []
+    section_owed: list[tuple[Decimal, Decimal]] = []
     for section in plan.sections:
         task_parts: list[tuple[Decimal, Decimal]] = []
+        task_owed: list[tuple[Decimal, Decimal]] = []
         section_rows: list[TargetStatus] = []
         for task in section.tasks:
             task_rows = by_task.get(task.number, [])
             if not task_rows:
                 continue
             section_rows += task_rows
-            done = _weighted([(r.target.weight, completion(r)) for r in task_rows if counts_in_rollup(r)])
-            task_rollups.append(Rollup(str(task.number), task.title, _counts(task_rows), done, len(task_rows)))
+            counted = [r for r in task_rows if counts_in_rollup(r)]
+            done = _weighted([(r.target.weight, completion(r)) for r in counted])
+            owed = _weighted([(r.target.weight, expected_share(r)) for r in counted])
+            task_rollups.append(
+                Rollup(str(task.number), task.title, _counts(task_rows), done, len(task_rows), owed)
+            )
             task_parts.append((task.weight, done))
+            task_owed.append((task.weight, owed))
         if not section_rows:
             continue
-        done = _weighted(task_parts)
+        done, owed = _weighted(task_parts), _weighted(task_owed)
         section_rollups.append(
-            Rollup(str(section.number), section.title, _counts(section_rows), done, len(section_rows))
+            Rollup(str(section.number), section.title, _counts(section_rows), done, len(section_rows), owed)
         )
         section_parts.append((section.weight, done))
-    total = Rollup("plan", plan.title, _counts(rows), _weighted(section_parts), len(rows))
+        section_owed.append((section.weight, owed))
+    total = Rollup(
+        "plan", plan.title, _counts(rows), _weighted(section_parts), len(rows), _weighted(section_owed)
+    )
     return section_rollups, task_rollups, total
 
 
@@ -71,8 +106,10 @@ def owner_rollups(rows: list[TargetStatus]) -> list[Rollup]:
             by_unit.setdefault(unit, []).append(row)
     out = []
     for unit, unit_rows in by_unit.items():
-        done = _weighted([(r.target.weight, completion(r)) for r in unit_rows if counts_in_rollup(r)])
-        out.append(Rollup(unit, unit, _counts(unit_rows), done, len(unit_rows)))
+        counted = [r for r in unit_rows if counts_in_rollup(r)]
+        done = _weighted([(r.target.weight, completion(r)) for r in counted])
+        owed = _weighted([(r.target.weight, expected_share(r)) for r in counted])
+        out.append(Rollup(unit, unit, _counts(unit_rows), done, len(unit_rows), owed))
     return out
 
 

@@ -20,7 +20,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from edplan.core.query import Change, Meeting
-from edplan.plan.model import Schedule
 from edplan.render.data import (
     as_of_text,
     forecast_cell,
@@ -38,7 +37,7 @@ from edplan.render.html.labels import label
 from edplan.render.meeting import gap_cell, value_cell
 from edplan.render.safe import visible
 from edplan.render.words import word
-from edplan.status.engine import STATUS_ORDER, Status, TargetStatus, expected_fraction
+from edplan.status.engine import STATUS_ORDER, Status, TargetStatus
 
 __all__ = ["ICONS", "browser", "meeting_page", "pdf_from_html", "run_headless"]
 
@@ -168,8 +167,8 @@ def meeting_page(meeting: Meeting, lang: str, *, plan_path: str, log_path: str, 
     """The meeting report as one complete HTML document (no script, nothing fetched)."""
     report = meeting.report
     plan = report.plan
-    # "Against expected": the share the plan's default schedule expects by now, from the status layer.
-    expected = expected_fraction(plan, plan.settings.schedule or Schedule(), report.as_of)
+    # "Against expected": what the targets' own schedules expect done by now, weighted as completion is.
+    expected = report.total.expected
     counts = report.total.counts
     headers = target_headers(lang)
     context = {

@@ -65,6 +65,7 @@ class SectionBar:
     width: float
     track: float
     height: float
+    expected_x: float  # where the section's expected share by now falls on its bar
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,8 @@ def problems_text(rollup: Rollup, lang: str) -> str:
 
 
 def section_chart(sections: list[Rollup], expected: Decimal, as_of: dt.date, lang: str) -> SectionChart:
-    """Horizontal bars of weighted completion, each labelled with its value; a dashed mark for the
-    share the plan's default schedule expects by the report date."""
+    """Horizontal bars of weighted completion, each labelled with its value; on each bar a dashed mark
+    for the share its targets' schedules expect by the report date (``expected``: the plan's, labelled)."""
     x = 8.0
     bars: list[SectionBar] = []
     for i, rollup in enumerate(sections):
@@ -157,6 +158,7 @@ def section_chart(sections: list[Rollup], expected: Decimal, as_of: dt.date, lan
                 width=_r(width),
                 track=SECTION_BAR,
                 height=16,
+                expected_x=_r(x + float(min(max(rollup.expected, ZERO), Decimal(1))) * SECTION_BAR),
             )
         )
     height = SECTION_TOP + len(sections) * SECTION_ROW + 6
