@@ -51,6 +51,13 @@ def test_table_in_chinese(log: Path) -> None:
     check("status-section1-80-zh.txt", tidy(r.out))
 
 
+def test_what_needs_attention_at_120_columns_in_chinese(log: Path) -> None:
+    r = run("--plan", PLAN_2006, "--log", log, "--lang", "zh", "status", *AS_OF, env={"COLUMNS": "120"})
+    check("status-attention-120-zh.txt", r.out)
+    assert max(wcswidth(line) for line in r.out.splitlines()) <= 120
+    assert all(line == line.rstrip() for line in r.out.splitlines())
+
+
 def test_markdown_of_the_2006_plan_lines_up_with_chinese_text(log: Path) -> None:
     for lang in ("en", "zh"):
         r = run("--plan", PLAN_2006, "--log", log, "--lang", lang, "status", *AS_OF, "-f", "markdown")

@@ -75,7 +75,7 @@ def test_a_markdown_report_escapes_it_too(plan: Path, tmp_path: Path) -> None:
         ("retract", "e" + HOSTILE, "--reason", "x"),
         ("status", "--status", HOSTILE),
         ("status", "--as-of", HOSTILE),
-        ("report", "-o", "r" + HOSTILE + ".pdf"),
+        ("report", "-o", "r" + HOSTILE + ".svg"),
         ("status", "--bogus" + HOSTILE),
     ],
 )
