@@ -445,5 +445,10 @@ MESSAGES_ZH.update(
         "list revisions in date order, one a day": "请按日期先后列出调整，每天至多一次",
         "text holds a control character ({code}): it would drive the terminal": "文本含控制字符（{code}）：会操纵终端",
         "remove it; write the text as the document does": "请删除；按原文书写",
+        # --- the PostgreSQL store (issue 13): log/database.py ---
+        "a progress log in a database needs the psycopg driver, which is not installed": "数据库中的进度日志需要 psycopg 驱动，本机未安装",
+        "install it with: pip install 'psycopg[binary]' (or use a log file)": "请用 pip install 'psycopg[binary]' 安装（或使用日志文件）",
+        "cannot connect to the progress database {url}: {error}": "无法连接进度数据库 {url}：{error}",
+        "check that the server runs, and the URL, user and password (in the URL, PGPASSWORD or ~/.pgpass)": "请检查服务器是否运行，以及 URL、用户名和密码（URL 中、PGPASSWORD 或 ~/.pgpass）",
     }
 )
