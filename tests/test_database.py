@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from edplan.errors import UsageError
+from edplan.log import postgres
 from edplan.log.database import connect, is_database_url, masked
+from edplan.log.entries import Entry
 from edplan.render.words import problem_text
 from tests.pgserver import server
 
@@ -30,7 +35,8 @@ def test_a_url_is_a_database_and_a_path_is_a_file() -> None:
 
 
 def test_passwords_are_never_shown() -> None:
-    assert masked("postgresql://bureau:s3cret@db.example:5432/plans") == "postgresql://bureau:***@db.example:5432/plans"
+    shown = masked("postgresql://bureau:s3cret@db.example:5432/plans")
+    assert shown == "postgresql://bureau:***@db.example:5432/plans"
     assert masked("postgresql://db/plans?user=a&password=s3cret&sslmode=require") == (
         "postgresql://db/plans?user=a&password=***&sslmode=require"
     )
@@ -70,4 +76,77 @@ def test_a_missing_driver_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch
     assert problem_text(caught.value.problems[0], "en") == (
         "a progress log in a database needs the psycopg driver, which is not installed; "
         "install it with: pip install 'psycopg[binary]' (or use a log file)"
+    )
+
+
+# --- the store: tables, appends, the tally in SQL ---------------------------------------------------
+
+def _entry(entry_id: str, target: str, value: str, unit: str | None, day: str, recorded: str) -> Entry:
+    when = dt.date.fromisoformat(day)
+    return Entry(entry_id, target, value, unit, when, "拨付（示例）", "财务处", f"{recorded}T09:00:00+00:00", 0, "")
+
+
+def _entries() -> list[Entry]:
+    """Cumulative figures in two units, a milestone's stages, two readings of a level on one day."""
+    figures = [("1.2", "亿元"), ("0.9", "亿元"), ("3000", "万元"), ("0.45", "亿元")] * 5
+    out = [
+        _entry(f"e{i}", "t03-rural-fund", value, unit, f"2006-03-{1 + i % 28:02d}", f"2006-0{3 + i % 5}-1{i % 9}")
+        for i, (value, unit) in enumerate(figures)
+    ]
+    out += [
+        _entry("m1", "t02-education-plan", "drafted", None, "2006-03-01", "2006-03-02"),
+        _entry("m2", "t02-education-plan", "approved", None, "2006-05-20", "2006-05-21"),
+        _entry("l1", "t01-senior-high-enrol", "7.6", "万人", "2006-06-20", "2006-06-21"),
+        _entry("l2", "t01-senior-high-enrol", "76500", "人", "2006-06-20", "2006-06-22"),
+    ]
+    return out
+
+
+@pytest.fixture
+def db(pg_url: str) -> Iterator[Any]:
+    with connect(pg_url) as conn:
+        conn.execute("DROP TABLE IF EXISTS edplan_entries, edplan_meta")
+        postgres.ensure_schema(conn)
+        yield conn
+
+
+def test_a_retry_adds_nothing_and_other_content_under_an_id_is_a_conflict(db: Any) -> None:
+    entries = _entries()
+    first = postgres.append_entries(db, "edu-2006", entries)
+    assert (first.added, first.already, first.conflicts) == (len(entries), 0, [])
+    again = postgres.append_entries(db, "edu-2006", entries)
+    assert (again.added, again.already) == (0, len(entries))
+    changed = entries[0]._replace(value="9")
+    assert postgres.append_entries(db, "edu-2006", [changed]).conflicts == ["e0"]
+    # several plans share one database: the same id in another plan is another entry
+    assert postgres.append_entries(db, "edu-2007", [changed]).added == 1
+
+
+def test_the_same_entries_give_the_same_status_from_a_file_and_from_postgresql(db: Any, tmp_path: Path) -> None:
+    from edplan.log import store
+    from edplan.log.lines import entry_line
+    from edplan.plan.load import require_plan
+    from edplan.render.data import report_data
+    from edplan.status.engine import compute_table
+    from tests.conftest import PLAN_2006
+
+    entries = _entries()
+    log = tmp_path / "2006.progress.jsonl"
+    log.write_text("".join(entry_line(e) for e in entries), encoding="utf-8")
+    postgres.append_entries(db, "edu-2006", entries)
+    plan = require_plan(PLAN_2006)
+    for known_by in (None, dt.date(2006, 5, 15)):
+        text = store.tally(log, store.rules_of(plan), known_by=known_by, use_cache=False).table
+        sql = postgres.tally(db, "edu-2006", known_by)
+        assert {k: v[:3] for k, v in sql.items()} == {k: v[:3] for k, v in text.items()}
+        as_of = dt.date(2006, 7, 1)
+        assert report_data(compute_table(plan, sql, as_of)) == report_data(compute_table(plan, text, as_of))
+
+
+def test_a_database_of_another_schema_version_is_refused(db: Any) -> None:
+    db.execute("UPDATE edplan_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(UsageError) as caught:
+        postgres.ensure_schema(db)
+    assert problem_text(caught.value.problems[0], "en") == (
+        "the progress database has schema version 99; this edplan uses 1; use the edplan version that created it"
     )

@@ -450,5 +450,7 @@ MESSAGES_ZH.update(
         "install it with: pip install 'psycopg[binary]' (or use a log file)": "请用 pip install 'psycopg[binary]' 安装（或使用日志文件）",
         "cannot connect to the progress database {url}: {error}": "无法连接进度数据库 {url}：{error}",
         "check that the server runs, and the URL, user and password (in the URL, PGPASSWORD or ~/.pgpass)": "请检查服务器是否运行，以及 URL、用户名和密码（URL 中、PGPASSWORD 或 ~/.pgpass）",
+        "the progress database has schema version {found}; this edplan uses {ours}": "进度数据库的结构版本为 {found}，本 edplan 使用 {ours}",
+        "use the edplan version that created it": "请使用创建它的 edplan 版本",
     }
 )
