@@ -105,7 +105,7 @@ def _entries() -> list[Entry]:
 @pytest.fixture
 def db(pg_url: str) -> Iterator[Any]:
     with connect(pg_url) as conn:
-        conn.execute("DROP TABLE IF EXISTS edplan_entries, edplan_meta")
+        conn.execute("DROP TABLE IF EXISTS edplan_entries, edplan_amendments, edplan_meta")
         postgres.ensure_schema(conn)
         yield conn
 
@@ -124,20 +124,31 @@ def test_a_retry_adds_nothing_and_other_content_under_an_id_is_a_conflict(db: An
 
 def test_the_same_entries_give_the_same_status_from_a_file_and_from_postgresql(db: Any, tmp_path: Path) -> None:
     from edplan.log import store
-    from edplan.log.lines import entry_line
+    from edplan.log.lines import Amendment, amendment_line, entry_line
     from edplan.plan.load import require_plan
     from edplan.render.data import report_data
     from edplan.status.engine import compute_table
     from tests.conftest import PLAN_2006
 
     entries = _entries()
+    fixes = [
+        Amendment("c1", "e1", "correction", "财务处更正", dt.date(2006, 4, 2), "1.0", "亿元"),
+        Amendment("c2", "e1", "correction", "再次更正", dt.date(2006, 6, 1), "0.95", "亿元"),
+        Amendment("r1", "e2", "retraction", "重复报送", dt.date(2006, 5, 1)),
+        Amendment("c3", "m2", "correction", "记错阶段", dt.date(2006, 6, 2), "drafted"),
+        Amendment("c4", "e3", "correction", "手工改错", dt.date(2006, 4, 3), "abc", "万元"),  # cannot count: skipped
+    ]
     log = tmp_path / "2006.progress.jsonl"
-    log.write_text("".join(entry_line(e) for e in entries), encoding="utf-8")
+    log.write_text("".join(entry_line(e) for e in entries) + "".join(map(amendment_line, fixes)), encoding="utf-8")
     postgres.append_entries(db, "edu-2006", entries)
+    for fix in fixes:
+        assert postgres.append_amendment(db, "edu-2006", fix)
+    assert not postgres.append_amendment(db, "edu-2006", fixes[0])  # a retry adds nothing
     plan = require_plan(PLAN_2006)
-    for known_by in (None, dt.date(2006, 5, 15)):
-        text = store.tally(log, store.rules_of(plan), known_by=known_by, use_cache=False).table
-        sql = postgres.tally(db, "edu-2006", known_by)
+    rules = store.rules_of(plan)
+    for known_by in (None, dt.date(2006, 5, 15), dt.date(2006, 4, 2)):
+        text = store.tally(log, rules, known_by=known_by, use_cache=False).table
+        sql = postgres.tally(db, "edu-2006", known_by, rules)
         assert {k: v[:3] for k, v in sql.items()} == {k: v[:3] for k, v in text.items()}
         as_of = dt.date(2006, 7, 1)
         assert report_data(compute_table(plan, sql, as_of)) == report_data(compute_table(plan, text, as_of))
@@ -150,3 +161,14 @@ def test_a_database_of_another_schema_version_is_refused(db: Any) -> None:
     assert problem_text(caught.value.problems[0], "en") == (
         "the progress database has schema version 99; this edplan uses 1; use the edplan version that created it"
     )
+
+
+def test_an_amendment_of_an_entry_the_store_lacks_is_refused(db: Any) -> None:
+    from edplan.log.lines import Amendment
+
+    with pytest.raises(UsageError) as caught:
+        postgres.append_amendment(db, "edu-2006", Amendment("c9", "nope", "retraction", "x", dt.date(2006, 5, 1)))
+    assert problem_text(caught.value.problems[0], "en") == (
+        "no entry with id 'nope' in the log; give the id of an entry (the first field of its line)"
+    )
+    assert postgres.amendments(db, "edu-2006") == []
