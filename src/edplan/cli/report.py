@@ -60,7 +60,9 @@ def report(
 
     print_warnings(state, meeting.report.warnings)
     if output is None:
-        console(state).print(render.meeting_view(meeting, lang))
+        from edplan.cli.pager import emit
+
+        emit(console(state), render.meeting_view(meeting, lang))
         return
     if kind == "markdown":
         _write(output, render.meeting_markdown(meeting, lang))

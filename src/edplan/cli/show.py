@@ -45,6 +45,7 @@ def show(
 
         typer.echo(json_text(show_data(result, "en")))  # a contract: the same whatever --lang says
         return
+    from edplan.cli.pager import emit
     from edplan.render.show import show_view
 
-    console(state).print(show_view(result, lang))
+    emit(console(state), show_view(result, lang))
