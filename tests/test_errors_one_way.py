@@ -89,6 +89,9 @@ def test_an_unknown_field_names_the_nearest_one_or_says_remove_it(tmp_path: Path
     assert code == 1
     assert f"{plan}:19:13: target t01-fund: unknown field 'sorce'; did you mean 'source'?" in lines
     assert f"{plan}:27:13: target t01-enrol: unknown field 'colour'; remove it or check its spelling" in lines
+    # one mistake, one line: the misspelt field is not also reported as missing
+    assert not any("missing 'source'" in line for line in lines), lines
+    assert len(lines) == 2, lines
 
 
 # --- 2. did you mean, for the names status takes ---------------------------------------------------

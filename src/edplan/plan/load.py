@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from edplan.errors import InputError, Problem, UsageError, msg
+from edplan.errors import InputError, Msg, Problem, UsageError, msg
 from edplan.files import atomic_write, read_regular
 from edplan.plan.cache import cache_key, cache_read, cache_write
 from edplan.plan.checks import Finding, Loc, check_plan
@@ -134,12 +134,37 @@ def check_plan_text(text: str, display: str) -> PlanLoad:
         # Every problem at once: stand placeholders in for what failed and still run the whole-plan
         # checks (duplicate ids and numbers, dates outside the period, …).
         problems += [from_finding(display, raw, f) for f in _checks_despite(data, errors)]
-        return PlanLoad(display, None, _sorted(problems), raw)
+        return PlanLoad(display, None, _sorted(_misspelt_not_missing(problems)), raw)
     findings = check_plan(plan)
     if findings or controls:
         return PlanLoad(display, None, _sorted(controls + [from_finding(display, raw, f) for f in findings]), raw)
     cache_write(key, plan)
     return PlanLoad(display, plan, [], raw)
+
+
+def _misspelt_not_missing(problems: list[Problem]) -> list[Problem]:
+    """``sorce: …`` is one mistake: the unknown field that means 'source' says so, and the same
+    object's "missing 'source'" is not said again."""
+    meant: set[tuple[str, str]] = set()
+    for p in problems:
+        message, hint = p.message, p.hint
+        if not (isinstance(message, Msg) and isinstance(hint, Msg)) or message.template != "{context}: {what}":
+            continue
+        what = message.args.get("what")
+        unknown = isinstance(what, Msg) and what.template == "unknown field '{field}'"
+        if unknown and hint.template == "did you mean '{name}'?":
+            meant.add((str(message.args["context"]), str(hint.args["name"])))
+    if not meant:
+        return problems
+    return [
+        p
+        for p in problems
+        if not (
+            isinstance(p.message, Msg)
+            and p.message.template == "{context}: missing '{field}'"
+            and (str(p.message.args.get("context")), str(p.message.args.get("field"))) in meant
+        )
+    ]
 
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that reorder text.
