@@ -152,8 +152,11 @@ def _misspelt_not_missing(problems: list[Problem]) -> list[Problem]:
             continue
         what = message.args.get("what")
         unknown = isinstance(what, Msg) and what.template == "unknown field '{field}'"
-        if unknown and hint.template == "did you mean '{name}'?":
-            meant.add((str(message.args["context"]), str(hint.args["name"])))
+        if unknown and isinstance(what, Msg) and hint.template == "did you mean '{name}'?":
+            # 'period.ends' meant 'end' of the same mapping: the missing field is 'period.end'
+            parent = str(what.args["field"]).rpartition(".")[0]
+            name = str(hint.args["name"])
+            meant.add((str(message.args["context"]), f"{parent}.{name}" if parent else name))
     if not meant:
         return problems
     return [
