@@ -62,7 +62,8 @@ def report(
     if output is None:
         from edplan.cli.pager import emit
 
-        emit(console(state), render.meeting_view(meeting, lang))
+        out = console(state)
+        emit(out, render.meeting_view(meeting, lang, out.width))
         return
     if kind == "markdown":
         _write(output, render.meeting_markdown(meeting, lang))

@@ -61,11 +61,11 @@ def _more(n: int, lang: str) -> Text:
     return Text(word("report.more", lang, n=n), style="dim")
 
 
-def meeting_view(meeting: Meeting, lang: str) -> RenderableType:
+def meeting_view(meeting: Meeting, lang: str, width: int | None = None) -> RenderableType:
     report = meeting.report
     parts: list[RenderableType] = [
         Text(word("report.title", lang, title=report.plan.title, as_of=as_of_text(report, lang)), style="bold"),
-        summary_line(report, lang),
+        summary_line(report, lang, width),
         Text(""),
         Text(word("report.sections", lang), style="bold"),
     ]
@@ -96,7 +96,7 @@ def meeting_view(meeting: Meeting, lang: str) -> RenderableType:
         if len(meeting.attention) > MAX_ROWS:
             parts.append(_more(len(meeting.attention) - MAX_ROWS, lang))
 
-    parts += [Text(""), Text(_since_heading(meeting, lang), style="bold")]
+    parts += [Text(""), Text(since_heading(meeting, lang), style="bold")]
     if meeting.recorded:
         entries = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), expand=True)
         entries.add_column(word("col.date", lang), no_wrap=True)
@@ -112,7 +112,7 @@ def meeting_view(meeting: Meeting, lang: str) -> RenderableType:
         changes.add_column(word("col.target_name", lang), ratio=1, overflow="fold")
         changes.add_column(word("col.was", lang), no_wrap=True)
         changes.add_column(word("col.now", lang), no_wrap=True)
-        for change in _worst_first(meeting)[:MAX_ROWS]:
+        for change in worst_first(meeting.changes)[:MAX_ROWS]:
             row = change.row
             changes.add_row(
                 row.target.name,
@@ -125,12 +125,14 @@ def meeting_view(meeting: Meeting, lang: str) -> RenderableType:
     return Group(*parts)
 
 
-def _worst_first(meeting: Meeting) -> list[Change]:
+def worst_first(changes: list[Change]) -> list[Change]:
+    """The status changes, the worst status now first (the terminal, Markdown and HTML reports)."""
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
-    return sorted(meeting.changes, key=lambda c: order[c.row.status])
+    return sorted(changes, key=lambda c: order[c.row.status])
 
 
-def _since_heading(meeting: Meeting, lang: str) -> str:
+def since_heading(meeting: Meeting, lang: str) -> str:
+    """'Since 2006-06-01: 6 entries recorded, 8 targets changed status'."""
     sep = "," if lang == "zh" else ", "
     return (
         word("report.since", lang, since=meeting.since.isoformat())
@@ -175,7 +177,7 @@ def meeting_markdown(meeting: Meeting, lang: str) -> str:
         out += [tabulate_text(heads, rows, "markdown", {3, 4, 5}), ""]
         if len(meeting.attention) > MAX_ROWS:
             out += [word("report.more", lang, n=len(meeting.attention) - MAX_ROWS), ""]
-    out += [f"## {_since_heading(meeting, lang)}", ""]
+    out += [f"## {since_heading(meeting, lang)}", ""]
     if meeting.recorded:
         heads = [word(k, lang) for k in ("col.date", "col.id", "col.target_name", "col.value")]
         rows = [
@@ -189,7 +191,7 @@ def meeting_markdown(meeting: Meeting, lang: str) -> str:
         heads = [word(k, lang) for k in ("col.id", "col.target_name", "col.was", "col.now")]
         rows = [
             [c.row.target.id, c.row.target.name, word(c.before.value, lang), word(c.row.status.value, lang)]
-            for c in _worst_first(meeting)[:MAX_ROWS]
+            for c in worst_first(meeting.changes)[:MAX_ROWS]
         ]
         out += [tabulate_text(heads, rows, "markdown", set()), ""]
         if len(meeting.changes) > MAX_ROWS:

@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from edplan.core.query import Change, Meeting
+from edplan.core.query import Meeting
 from edplan.render.data import (
     as_of_text,
     forecast_cell,
@@ -34,7 +34,7 @@ from edplan.render.data import (
 from edplan.render.html import charts
 from edplan.render.html.chromium import browser, pdf_from_html, run_headless
 from edplan.render.html.labels import label
-from edplan.render.meeting import gap_cell, value_cell
+from edplan.render.meeting import gap_cell, since_heading, value_cell, worst_first
 from edplan.render.safe import visible
 from edplan.render.words import word
 from edplan.status.engine import STATUS_ORDER, Status, TargetStatus
@@ -97,23 +97,6 @@ def _environment() -> Environment:
 def _css() -> Markup:
     # Our own stylesheet, not user text: inlined as it is (a file, so editors and linters see CSS).
     return Markup((HERE / "page.css").read_text(encoding="utf-8"))
-
-
-def since_heading(meeting: Meeting, lang: str) -> str:
-    """'Since 2006-06-01: 6 entries recorded, 8 targets changed status', as the terminal heads it."""
-    sep = "," if lang == "zh" else ", "
-    return (
-        word("report.since", lang, since=meeting.since.isoformat())
-        + (":" if lang == "zh" else ": ")
-        + word("report.recorded", lang, n=meeting.recorded_total)
-        + sep
-        + word("report.changed", lang, n=len(meeting.changes))
-    )
-
-
-def worst_first(changes: list[Change]) -> list[Change]:
-    order = {s: i for i, s in enumerate(STATUS_ORDER)}
-    return sorted(changes, key=lambda c: order[c.row.status])
 
 
 def _attention(meeting: Meeting, lang: str) -> list[dict[str, Any]]:
