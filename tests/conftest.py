@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +110,32 @@ def markdown_cells(out: str, row: int = 0) -> list[str]:
     """The cells of a target row of ``status -f markdown`` (after the title, header and rule)."""
     lines = [line for line in out.splitlines() if line.startswith("|")]
     return [cell.strip() for cell in lines[2 + row].strip("|").split("|")]
+
+
+# --- PostgreSQL: one throwaway server per test session, a new database per test -----------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a throwaway server (tests/pgserver.py), started the first time a test asks for one;
+    the tests that need it are skipped, with the reason, when none can be had."""
+    from tests.pgserver import server
+
+    try:
+        with server() as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.skip(f"no PostgreSQL server here: {exc}")
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """A database of its own for this test (empty: edplan creates its tables on first use)."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return pg_server.rsplit("/", 1)[0] + "/" + name

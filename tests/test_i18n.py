@@ -282,7 +282,7 @@ HELP_KEEP = set(
     "JSON Schema REASON "
     "Lines CSV draft shell EDPLAN_LANG EDPLAN_LOG NO_COLOR table markdown github plain csv text list Path "
     "owner gap progress status id rejected ENTRY_ID zh en error date note target section task lagging overdue "
-    "stale DOCUMENT UTF GB docx html check".split()
+    "stale DOCUMENT UTF GB docx html check FROM TO".split()
 )
 
 
@@ -291,11 +291,20 @@ def test_help_in_chinese_leaks_no_english() -> None:
 
     from edplan.cli import app
 
-    for command in [[], *([n] for n in typer.main.get_command(app).list_commands(None))]:  # type: ignore[attr-defined]
+    root = typer.main.get_command(app)
+    commands: list[list[str]] = [[]]
+    names: set[str] = set()
+    for name in root.list_commands(None):  # type: ignore[attr-defined]
+        commands.append([name])
+        names.add(name)
+        group = root.get_command(None, name)  # type: ignore[attr-defined]
+        for sub in getattr(group, "list_commands", lambda _: [])(None):
+            commands.append([name, sub])  # edplan log copy
+            names.add(sub)
+    for command in commands:
         r = run("--lang", "zh", *command, "--help")
         assert r.code == 0
         assert r.out.startswith("用法：edplan")
-        names = set(typer.main.get_command(app).list_commands(None))  # type: ignore[attr-defined]
         leaks = [w for w in english_words(r.out) if w not in HELP_KEEP | names]
         assert leaks == [], (command, r.out)
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from edplan.cli import correct, draft, init, record, repair, report, schema, show, status, validate  # noqa: F401  (registers the commands)
+from edplan.cli import (  # noqa: F401  (registers the commands)
+    correct,
+    draft,
+    init,
+    log,
+    record,
+    repair,
+    report,
+    schema,
+    show,
+    status,
+    validate,
+)
 from edplan.cli.app import app
 
 __all__ = ["app", "main"]

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from edplan.log.store import Log
+
 DEFAULT_PLAN = Path("plans/2006.yaml")
 
 # Typer bundles its own Click and re-exports neither its help formatter nor UsageError by name. At run
@@ -54,7 +56,7 @@ class State:
     """The global options of one run, kept in the root Click context (``ctx.obj``), not in a module."""
 
     plan: Path = DEFAULT_PLAN
-    log: Path | None = None
+    log: str | None = None  # as typed: a path, or a postgresql:// URL
     lang: str | None = None
     no_color: bool = False
     debug: bool = False
@@ -74,10 +76,11 @@ class State:
         return pick_lang(self.lang or self.argv_lang)
 
     @property
-    def log_path(self) -> Path:
-        from edplan.log.store import log_path_for
+    def progress_log(self) -> Log:
+        """The progress log: ``--log`` (a file, or a database by its URL), else the file beside the plan."""
+        from edplan.log.store import log_of
 
-        return self.log or log_path_for(self.plan)
+        return log_of(self.log, self.plan)
 
 
 def state_of(ctx: Any) -> State:
@@ -298,9 +301,11 @@ def main_options(
     ctx: typer.Context,
     plan: Annotated[Path, typer.Option("--plan", envvar="EDPLAN_PLAN", help="Plan file (YAML).")] = DEFAULT_PLAN,
     log: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--log", envvar="EDPLAN_LOG", help="Progress log (default: beside the plan, NAME.progress.jsonl)."
+            "--log",
+            envvar="EDPLAN_LOG",
+            help="Progress log: a file (default: beside the plan, NAME.progress.jsonl) or a postgresql:// URL.",
         ),
     ] = None,
     lang: Annotated[
@@ -344,6 +349,7 @@ def console(state: State, stderr: bool = False) -> Console:
     """A Console made per command run, so it reads NO_COLOR and COLUMNS as they are now."""
     from rich.console import Console
 
+
     # Notes, sources and names are the users' text: '[/]' or ':100:' in them is text, not Rich markup
     # or an emoji code (markup once made `show` fail on a note).
     return Console(
@@ -361,8 +367,9 @@ def fail(lines: list[str], code: int) -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def command(name: str, **kwargs: Any) -> Callable[[F], F]:
+def command(name: str, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
     """Register a command behind the error boundary: expected errors become one-line messages.
+    ``on``: a group of commands (``edplan log copy``); the root app when None.
 
     The command's first parameter is ``ctx: typer.Context``: the run's options come from it (``state_of``).
     """
@@ -407,7 +414,7 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
                 fail([f"edplan {name}: {localize(report, state.language)}"], EXIT_USAGE)
 
         kwargs.setdefault("cls", EdplanCommand)
-        app.command(name, **kwargs)(guarded)
+        (on or app).command(name, **kwargs)(guarded)
         return fn
 
     return register

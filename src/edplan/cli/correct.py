@@ -43,7 +43,7 @@ def correct(
 
     done = correct_entry(
         state.plan,
-        state.log_path,
+        state.progress_log,
         entry_id,
         new_value,
         unit,
@@ -81,7 +81,7 @@ def retract(
     from edplan.render.words import word
 
     done = retract_entry(
-        state.plan, state.log_path, entry_id, reason, date, retraction_id, dt.date.today(), dt.datetime.now(dt.UTC)
+        state.plan, state.progress_log, entry_id, reason, date, retraction_id, dt.date.today(), dt.datetime.now(dt.UTC)
     )
     a, e, lang = done.amendment, done.entry, state.language
     if not done.added:

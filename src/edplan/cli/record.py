@@ -90,7 +90,15 @@ def record(
         try:
             with _progress_bar(state, size) as tick:
                 done = import_entries(
-                    state.plan, state.log_path, stream, name, today, now, dry_run=dry_run, progress=tick, force=force
+                    state.plan,
+                    state.progress_log,
+                    stream,
+                    name,
+                    today,
+                    now,
+                    dry_run=dry_run,
+                    progress=tick,
+                    force=force,
                 )
         finally:
             if stream is not sys.stdin.buffer:
@@ -113,7 +121,7 @@ def record(
 
     one = record_one(
         state.plan,
-        state.log_path,
+        state.progress_log,
         Draft(target, value, date, unit, note, source, entry_id, force),
         today,
         now,

@@ -23,13 +23,13 @@ def repair(
     from edplan.render.words import problem_text, word
 
     lang = state.language
-    done = repair_log(state.log_path, dt.datetime.now(dt.UTC), dry_run, state.plan)
-    path = str(state.log_path)
+    done = repair_log(state.progress_log, dt.datetime.now(dt.UTC), dry_run, state.plan)
+    path = str(state.progress_log)
     # What repair does not move (a value its target cannot count, a conflicting id) and how to fix it.
     for problem in done.left:
         typer.echo(problem_text(problem, lang), err=True)
     if not done.lines:
-        typer.echo(word("repair.nothing", lang, path=path))
+        typer.echo(word("repair.database" if done.database else "repair.nothing", lang, path=path))
         if done.left:
             raise typer.Exit(EXIT_PROBLEMS)
         return

@@ -49,7 +49,7 @@ def report(
             raise UsageError(Problem(msg("--output: cannot write '{suffix}' files", suffix=output.suffix), hint=hint))
     meeting = build_meeting(
         state.plan,
-        state.log_path,
+        state.progress_log,
         parse_as_of(as_of),
         parse_as_of(since, "--since"),
         dt.date.today(),
@@ -74,7 +74,7 @@ def report(
             meeting,
             lang,
             plan_path=str(state.plan),
-            log_path=str(state.log_path),
+            log_path=str(state.progress_log),
             generated_at=dt.datetime.now().astimezone(),  # the command reads the clock; the page never does
         )
         if kind == "html":

@@ -36,7 +36,7 @@ def show(
     from edplan.core.query import build_show, parse_as_of
 
     when, known = parse_as_of(as_of), parse_as_of(known_on, "--known-on")
-    result = build_show(state.plan, state.log_path, target, when, dt.date.today(), known)
+    result = build_show(state.plan, state.progress_log, target, when, dt.date.today(), known)
     lang = state.language
     print_warnings(state, result.warnings)
     if fmt is ShowFormat.json:

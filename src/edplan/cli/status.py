@@ -77,7 +77,7 @@ def status(
 
     options = StatusOptions(section, task, status_filter, owner, grep, sort, fail_on)
     when, known = parse_as_of(as_of), parse_as_of(known_on, "--known-on")
-    result = build_status(state.plan, state.log_path, when, dt.date.today(), options, known)
+    result = build_status(state.plan, state.progress_log, when, dt.date.today(), options, known)
     report = result.report
     lang = state.language
     kind = by.value if by is not None else None

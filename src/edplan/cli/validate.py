@@ -46,7 +46,7 @@ def validate(
     from edplan.render.words import word
 
     lang = state.language
-    results = validate_paths(list(files or [state.plan]), log=state.log if not files else None)
+    results = validate_paths(list(files or [state.plan]), log=state.progress_log if state.log and not files else None)
     problems = [p for r in results for p in r.problems]
     if fmt is Format.json:
         from edplan.render.safe import json_text

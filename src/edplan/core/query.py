@@ -17,7 +17,7 @@ from typing import Any
 from edplan.errors import Msg, Problem, UsageError, msg
 from edplan.log import store
 from edplan.log.entries import Entry, parse_date, suggest_ids
-from edplan.log.lines import DATE
+from edplan.log.store import Log
 from edplan.plan.load import require_plan
 from edplan.plan.model import Plan
 from edplan.status.engine import (
@@ -173,7 +173,7 @@ class StatusResult:
 
 def build_status(
     plan_path: Path,
-    log_path: Path,
+    log_path: Log,
     as_of: dt.date | None,
     today: dt.date,
     options: StatusOptions | None = None,
@@ -191,7 +191,7 @@ def build_status(
     if problems:
         raise UsageError(problems)
     # One streaming pass into a tally (log/reader.py says why it is fast), or the tally cache.
-    scanned = store.tally(log_path, store.rules_of(plan), known_by=known_on)
+    scanned = store.tally(store.bound(log_path, plan), store.rules_of(plan), known_by=known_on)
     report = narrow(compute_table(plan, scanned.table, as_of or default_as_of(plan, today)), filters)
     report = dataclasses.replace(report, known_on=known_on)
     report.warnings[:0] = [p.as_msg() for p in scanned.problems]
@@ -231,7 +231,7 @@ class ShowResult:
 
 def build_show(
     plan_path: Path,
-    log_path: Path,
+    log_path: Log,
     target_id: str,
     as_of: dt.date | None,
     today: dt.date,
@@ -250,7 +250,9 @@ def build_show(
     # --known-on replays what was known then, here as in status; --as-of only picks the entries' dates.
     # One pass: the same tally as status (so the same figures) and this target's entries as recorded.
     when = as_of or default_as_of(plan, today)
-    told = store.story(log_path, target.id, store.rules_of(plan), known_by=known_on, until=when, limit=SHOW_ENTRIES)
+    told = store.story(
+        store.bound(log_path, plan), target.id, store.rules_of(plan), known_by=known_on, until=when, limit=SHOW_ENTRIES
+    )
     report = dataclasses.replace(compute_table(plan, told.table, when), known_on=known_on)
     row = next(r for r in report.rows if r.target.id == target.id)
     stories = [
@@ -286,7 +288,7 @@ class Meeting:
 
 def build_meeting(
     plan_path: Path,
-    log_path: Path,
+    log_path: Log,
     as_of: dt.date | None,
     since: dt.date | None,
     today: dt.date,
@@ -308,11 +310,8 @@ def build_meeting(
         )
     # The status as it stood at the last meeting: as of that day, with what was known that day.
     then_known = start if known_on is None else min(start, known_on)
-    first, last = start.isoformat(), when.isoformat()
     # One pass: the tally now, the tally as known then, and the entries dated since the last meeting.
-    read = store.meeting(
-        log_path, store.rules_of(plan), known_on, then_known, lambda row: first < row[DATE] <= last
-    )
+    read = store.meeting(store.bound(log_path, plan), store.rules_of(plan), known_on, then_known, start, when)
     now = dataclasses.replace(compute_table(plan, read.now, when), known_on=known_on)
     now.warnings[:0] = [p.as_msg() for p in read.read.problems]
     then = compute_table(plan, read.then, start)

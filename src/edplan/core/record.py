@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from edplan.errors import EdplanError, InputError, Problem, UsageError, msg
+from edplan.log.database import Database
 from edplan.log.entries import (
     Checker,
     Draft,
@@ -30,7 +31,7 @@ from edplan.log.entries import (
 from edplan.log.lines import Amendment, entry_line
 from edplan.log.repair import Repaired, repair
 from edplan.log.rows import Progress, iter_rows
-from edplan.log.store import rules_of
+from edplan.log.store import Log, bound, rules_of
 from edplan.log.writer import Amended, append_amendment, append_entries, append_spooled
 from edplan.plan.load import require_plan
 from edplan.plan.model import Target
@@ -76,7 +77,7 @@ class Recorded:
 
 
 def record_one(
-    plan_path: Path, log_path: Path, draft: Draft, today: dt.date, now: dt.datetime, dry_run: bool = False
+    plan_path: Path, log_path: Log, draft: Draft, today: dt.date, now: dt.datetime, dry_run: bool = False
 ) -> Recorded:
     plan = require_plan(plan_path)
     # What is wrong with an argument is a usage error (exit 2), as an unknown target is in `show`.
@@ -86,7 +87,7 @@ def record_one(
     result = Checker(plan).check(draft, today, _stamp(now))
     if isinstance(result, list):
         raise UsageError(_as_problems(result, ARGUMENT_NAMES))
-    appended = append_entries(log_path, [result], dry_run=dry_run, rules=rules_of(plan))
+    appended = append_entries(bound(log_path, plan), [result], dry_run=dry_run, rules=rules_of(plan))
     if appended.conflicts:
         raise InputError(
             Problem(
@@ -115,7 +116,7 @@ class Imported:
 
 def import_entries(
     plan_path: Path,
-    log_path: Path,
+    log_path: Log,
     stream: IO[bytes],
     name: str,
     today: dt.date,
@@ -175,7 +176,9 @@ def import_entries(
             raise InputError(problems)
         if not by_id:
             return Imported(name, rows, 0, 0, dry_run)  # nothing to add: the log is not even created
-        appended = append_spooled(log_path, spool, set(by_id), batch, dry_run=dry_run, rules=rules_of(plan))
+        appended = append_spooled(
+            bound(log_path, plan), spool, set(by_id), batch, dry_run=dry_run, rules=rules_of(plan)
+        )
     if appended.conflicts:
         raise InputError(
             [
@@ -187,7 +190,9 @@ def import_entries(
                             "id '{id}' is already recorded with different content (log line {line})",
                             id=entry_id,
                             line=line,
-                        ),
+                        )
+                        if line
+                        else msg("id '{id}' is already recorded with different content", id=entry_id),
                     ),
                     name,
                     by_id[entry_id] >> 64,
@@ -278,7 +283,7 @@ def _retracted(entry: Entry) -> list[FieldProblem]:
 
 def correct_entry(
     plan_path: Path,
-    log_path: Path,
+    log_path: Log,
     entry_id: str,
     value: str,
     unit: str | None,
@@ -337,12 +342,12 @@ def correct_entry(
             forced=corrected.forced,
         )
 
-    return append_amendment(log_path, entry_id.strip(), correction_id, build)
+    return append_amendment(bound(log_path, checker.plan), entry_id.strip(), correction_id, build)
 
 
 def retract_entry(
     plan_path: Path,
-    log_path: Path,
+    log_path: Log,
     entry_id: str,
     reason: str,
     date: str | None,
@@ -351,7 +356,7 @@ def retract_entry(
     now: dt.datetime,
 ) -> Amended:
     """Append a retraction: ENTRY_ID no longer counts (its line stays, with the reason beside it)."""
-    require_plan(plan_path)  # a broken plan refuses every change to the log alike
+    plan = require_plan(plan_path)  # a broken plan refuses every change to the log alike
     when, found = _amend_options(reason, date, amendment_id, today)
     retraction_id = (amendment_id or "").strip() or new_id("r")
 
@@ -368,7 +373,7 @@ def retract_entry(
             recorded=_stamp(now),
         )
 
-    return append_amendment(log_path, entry_id.strip(), retraction_id, build)
+    return append_amendment(bound(log_path, plan), entry_id.strip(), retraction_id, build)
 
 
 def _same_figure(target: Target, a: Entry, b: Entry) -> bool:
@@ -385,10 +390,14 @@ def _shown(entry: Entry) -> str:
 # --- repair ---------------------------------------------------------------------------------------
 
 
-def repair_log(log_path: Path, now: dt.datetime, dry_run: bool = False, plan_path: Path | None = None) -> Repaired:
+def repair_log(log_path: Log, now: dt.datetime, dry_run: bool = False, plan_path: Path | None = None) -> Repaired:
     """Set aside what readers ignore. With a plan that loads, also name (without moving) the entries
     whose value their target cannot count: only a correction or a retraction fixes those. A plan
-    that does not load never stops a repair (a crash must be repairable whatever the plan says)."""
+    that does not load never stops a repair (a crash must be repairable whatever the plan says); a
+    database log needs the plan, whose id keys its rows."""
+    if isinstance(log_path, Database):
+        plan = require_plan(plan_path or Path())
+        return repair(bound(log_path, plan), now, dry_run, rules=rules_of(plan))
     rules = None
     if plan_path is not None:
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from edplan.errors import Problem, UsageError, msg
 from edplan.log.entries import Checker, check_logged
-from edplan.log.store import LOG_SUFFIX, check_entries, log_path_for, rules_of
+from edplan.log.store import LOG_SUFFIX, Log, bound, check_entries, log_path_for, rules_of
 from edplan.plan.document import check_document
 from edplan.plan.load import load_plan
 from edplan.plan.model import Plan
@@ -24,7 +24,7 @@ class Checked:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def validate_paths(paths: list[Path], log: Path | None = None) -> list[Checked]:
+def validate_paths(paths: list[Path], log: Log | None = None) -> list[Checked]:
     """Check each plan (and its log, when there is one) or each log (against the plan beside it)."""
     results: list[Checked] = []
     for path in paths:
@@ -43,7 +43,7 @@ def validate_paths(paths: list[Path], log: Path | None = None) -> list[Checked]:
     return once
 
 
-def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Checked]:
+def _plan_and_log(plan_path: Path, log_path: Log, plan_wanted: bool) -> list[Checked]:
     if not plan_path.exists():
         raise UsageError(
             Problem(msg("plan file not found"), path=str(plan_path), hint=msg("give an existing plan file"))
@@ -66,7 +66,7 @@ def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Ch
                 "targets": len(plan.targets()),
             }
         out.append(checked)
-    if plan is None or not log_path.exists():
+    if plan is None or (isinstance(log_path, Path) and not log_path.exists()):
         if not plan_wanted and plan is not None:
             raise UsageError(Problem(msg("progress log not found"), path=str(log_path)))
         return out
@@ -74,12 +74,12 @@ def _plan_and_log(plan_path: Path, log_path: Path, plan_wanted: bool) -> list[Ch
     return out
 
 
-def _log(plan: Plan, log_path: Path) -> Checked:
+def _log(plan: Plan, log_path: Log) -> Checked:
     """The log as readers see it (torn lines, unfinished batches, id conflicts), then every entry as it
     now stands (corrections applied, retractions left out) judged against the plan. A figure fixed by
     a correction is reported at the correction's line."""
     checker = Checker(plan)
-    read, checks = check_entries(log_path, rules_of(plan), lambda entry: check_logged(checker, entry))
+    read, checks = check_entries(bound(log_path, plan), rules_of(plan), lambda entry: check_logged(checker, entry))
     checked = Checked(str(log_path), "log", list(read.problems), {"entries": checks.count})
     fixed_by = {a.entry_id: a.line for a in read.amendments if a.kind == "correction"}
     for entry, p in checks.problems:

@@ -12,6 +12,7 @@ the text log works with no database driver installed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -82,3 +83,22 @@ def connect(url: str, *, timeout: int = CONNECT_TIMEOUT, **options: Any) -> psyc
                 ),
             )
         ) from None
+
+
+@dataclass(frozen=True)
+class Database:
+    """A progress log kept in PostgreSQL: the URL, and the plan whose entries it means.
+
+    Shown (``str``), it is the URL with its password masked, so a message that names "the log" never
+    prints a secret. ``plan_id`` is filled in by :func:`edplan.log.store.bound` once the plan is loaded:
+    several plans share one database, every row keyed by its plan's id.
+    """
+
+    url: str
+    plan_id: str = ""
+
+    def __str__(self) -> str:
+        return masked(self.url)
+
+    def for_plan(self, plan_id: str) -> Database:
+        return Database(self.url, plan_id)

@@ -23,6 +23,7 @@ from edplan.log.amend import as_they_stand, orphans
 from edplan.log.entries import Entry
 from edplan.log.fingerprints import collisions, empty, id_hashes, merged, spread
 from edplan.log.lines import (
+    BATCH,
     CANONICAL,
     FORCED,
     ID,
@@ -65,6 +66,7 @@ class Read:
     amendments: list[Amendment] = field(default_factory=list)
     # the entries amendments name, as originally recorded (show tells their story)
     amended: dict[str, Entry] = field(default_factory=dict)
+    amended_batches: dict[str, str] = field(default_factory=dict)  # their batch ids ('' for none)
     set_aside: list[Span] = field(default_factory=list)  # what repair moves out
     lines: int = 0  # lines read
     entries: int = 0  # entries that count (as known on the day asked)
@@ -334,6 +336,7 @@ class Framing:
         result.problems += orphans(self.path, self.amendments, self.held)
         for entry_id, (row, line) in self.held.items():
             result.amended[entry_id] = entry_of(row, line)
+            result.amended_batches[entry_id] = row[BATCH] if len(row) > BATCH else ""
         done: dict[str | None, tuple[list[Row], list[int]]] = {}
         for known in dict.fromkeys([self.known, *(sink.known for sink in self.sinks)]):
             stand = as_they_stand(self.held, by_entry, self.rules, known)

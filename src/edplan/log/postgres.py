@@ -1,40 +1,38 @@
-"""The progress ledger in PostgreSQL (issue 13, in progress): tables, appends, and the tally in SQL.
+"""The progress ledger in PostgreSQL: the tables, and the appends with the text log's guarantees.
 
-The same guarantees as the text log, from the database: ids unique per plan (a retry adds nothing,
-whatever machine sends it; other content under a known id is a conflict, not an overwrite), a batch
-is one transaction (killed half-way, nothing counts), exact decimals (``numeric``), and nothing is
-ever updated or deleted. Several plans share one database: every row is keyed by its plan's id.
+The same guarantees as the text log, from the database: ids unique per plan, entries and amendments
+in one id space (a retry adds nothing, whatever machine sends it; other content under a known id is
+a conflict, not an overwrite); an append is one transaction (killed half-way, nothing counts); exact
+decimals (``numeric``); nothing is ever updated or deleted. Several plans share one database: every
+row is keyed by its plan's id. Reads (the tally in SQL, a target's story) are in
+:mod:`edplan.log.pgread`; what the commands call is :mod:`edplan.log.dbstore`.
 
-Status aggregates in SQL, per target, unit and day, into the same :data:`~edplan.log.tally.Table`
-the text log's reader builds, so :func:`edplan.status.engine.compute_table` cannot tell them apart
-(a test proves the status of the same entries equal from both stores). Corrections and retractions
-are rows of their own, applied by the text log's rule; the bulk import with COPY and the commands'
-use of this store are the next steps (the issue note says what remains).
+Appends go through ``COPY`` into a temporary table and one ``INSERT … SELECT``: a bulk import of a
+million rows is one statement, and one entry takes the same path (one code path, one set of checks).
+``seq`` (a sequence) is the order the rows were appended: the text log's line order.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from edplan.errors import Problem, UsageError, msg
-from edplan.log.amend import as_they_stand
+from edplan.errors import InputError, Problem, UsageError, msg
+from edplan.log.amend import entry_as_it_stands
 from edplan.log.entries import Entry
-from edplan.log.lines import DATE, TARGET, UNIT, VALUE, Amendment
-from edplan.log.rules import Rules
-from edplan.log.tally import Table, fold_rows, merge
+from edplan.log.lines import Amendment
 
 SCHEMA_VERSION = "1"
+# What counts as a number in the database (the value as recorded is kept as text beside it).
+NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS edplan_meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS edplan_entries (
     plan_id   text    NOT NULL,
     id        text    NOT NULL,
-    seq       bigserial,            -- the order entries became known: the text log's line order
+    seq       bigserial,            -- the order entries were appended: the text log's line order
     target    text    NOT NULL,
     value     text    NOT NULL,     -- as recorded (a figure, or a milestone stage)
     amount    numeric,              -- the value as an exact decimal; NULL for a stage
@@ -48,6 +46,7 @@ CREATE TABLE IF NOT EXISTS edplan_entries (
     PRIMARY KEY (plan_id, id)
 );
 CREATE INDEX IF NOT EXISTS edplan_entries_tally ON edplan_entries (plan_id, target, unit, date);
+CREATE INDEX IF NOT EXISTS edplan_entries_seq ON edplan_entries (plan_id, seq);
 -- Corrections and retractions: rows of their own, never an update of the entry they amend.
 CREATE TABLE IF NOT EXISTS edplan_amendments (
     plan_id   text    NOT NULL,
@@ -63,24 +62,35 @@ CREATE TABLE IF NOT EXISTS edplan_amendments (
     forced    text    NOT NULL DEFAULT '',
     PRIMARY KEY (plan_id, id)
 );
+CREATE INDEX IF NOT EXISTS edplan_amendments_entry ON edplan_amendments (plan_id, entry_id);
 """
+
+# One number for every edplan: the lock that serialises creating the tables and amending entries.
+_LOCK = 0x6564706C616E  # "edplan"
 
 
 def ensure_schema(conn: Any) -> None:
-    """Create the tables on first use and record the schema version; refuse a database of another."""
-    with conn.transaction():
-        conn.execute(_SCHEMA)
-        conn.execute(
-            "INSERT INTO edplan_meta (key, value) VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING",
-            (SCHEMA_VERSION,),
-        )
-        row = conn.execute("SELECT value FROM edplan_meta WHERE key = 'schema_version'").fetchone()
-    if row is None or row[0] != SCHEMA_VERSION:
+    """Create the tables on first use and record the schema version; refuse a database of another.
+
+    The tables are created under an advisory lock: eight writers starting on an empty database at
+    once would otherwise race in ``CREATE TABLE IF NOT EXISTS`` (which is not safe concurrently).
+    """
+    found = _version(conn)
+    if found is None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+            conn.execute(_SCHEMA)
+            conn.execute(
+                "INSERT INTO edplan_meta (key, value) VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING",
+                (SCHEMA_VERSION,),
+            )
+        found = _version(conn)
+    if found != SCHEMA_VERSION:
         raise UsageError(
             Problem(
                 msg(
                     "the progress database has schema version {found}; this edplan uses {ours}",
-                    found=row[0] if row else "?",
+                    found=found or "?",
                     ours=SCHEMA_VERSION,
                 ),
                 hint=msg("use the edplan version that created it"),
@@ -88,124 +98,233 @@ def ensure_schema(conn: Any) -> None:
         )
 
 
-def _amount(value: str) -> Decimal | None:
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        return None
+def _version(conn: Any) -> str | None:
+    with conn.transaction():
+        if conn.execute("SELECT to_regclass('edplan_meta')").fetchone()[0] is None:
+            return None
+        row = conn.execute("SELECT value FROM edplan_meta WHERE key = 'schema_version'").fetchone()
+    return None if row is None else str(row[0])
 
 
-def _content(e: Entry) -> tuple[str, ...]:
-    return (e.target, e.value, e.unit or "", e.date.isoformat(), e.recorded, e.note, e.source, e.forced)
+# --- entries ----------------------------------------------------------------------------------------
 
 
 @dataclass
 class Appended:
     added: int = 0
     already: int = 0  # ids already there with the same content: a retry
-    conflicts: list[str] = field(default_factory=list)  # ids already there with other content
+    conflicts: list[tuple[int, str, int]] = field(default_factory=list)  # (position, id, seq holding it)
+    written: bool = False
 
 
-def append_entries(conn: Any, plan_id: str, entries: Sequence[Entry], batch: str = "") -> Appended:
-    """Append ``entries`` in one transaction: all of them count, or (on any error) none."""
+class _Refused(Exception):
+    """Raised inside the transaction to roll it back; the result says why."""
+
+
+_COLUMNS = "ord, id, target, value, unit, date, recorded, batch, note, source, forced"
+_CONFLICTS = """
+SELECT i.ord, i.id, e.seq FROM edplan_incoming i
+  JOIN edplan_entries e ON e.plan_id = %(plan)s AND e.id = i.id
+ WHERE (e.target, e.value, e.unit, e.date, e.note, e.source)
+       IS DISTINCT FROM (i.target, i.value, i.unit, i.date, i.note, i.source)
+UNION ALL
+SELECT i.ord, i.id, a.seq FROM edplan_incoming i
+  JOIN edplan_amendments a ON a.plan_id = %(plan)s AND a.id = i.id
+ORDER BY 1 LIMIT 1000
+"""
+_INSERT = f"""
+INSERT INTO edplan_entries (plan_id, id, target, value, amount, unit, date, recorded, batch, note, source, forced)
+SELECT %(plan)s, id, target, value, CASE WHEN value ~ '{NUMBER_RE}' THEN value::numeric END,
+       unit, date, recorded, batch, note, source, forced
+  FROM edplan_incoming ORDER BY ord
+ON CONFLICT (plan_id, id) DO NOTHING
+"""
+
+
+def append_entries(conn: Any, plan_id: str, rows: Iterable[tuple[Entry, str]], dry_run: bool = False) -> Appended:
+    """Append entries (each with its batch id, '' for none) in one transaction: all that are new
+    count, or (on a conflict, an error or a kill) none. The ids must differ from each other.
+
+    The rows are copied into a temporary table (``COPY``: a million rows is one stream), checked
+    against the entries and amendments already there in one query, and inserted in one statement.
+    A concurrent writer that takes one of the ids between the check and the insert is caught by the
+    primary key (``ON CONFLICT DO NOTHING``) and checked again, so a conflict is never missed.
+    """
     out = Appended()
-    with conn.transaction():
-        for e in entries:
-            inserted = conn.execute(
-                "INSERT INTO edplan_entries (plan_id, id, target, value, amount, unit, date, recorded, batch,"
-                " note, source, forced) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (plan_id, id) DO NOTHING RETURNING id",
-                (plan_id, e.id, e.target, e.value, _amount(e.value), e.unit or "", e.date, e.recorded, batch,
-                 e.note, e.source, e.forced),
-            ).fetchone()
-            if inserted is not None:
-                out.added += 1
-                continue
-            there = conn.execute(
-                "SELECT target, value, unit, date, recorded, note, source, forced FROM edplan_entries"
-                " WHERE plan_id = %s AND id = %s",
-                (plan_id, e.id),
-            ).fetchone()
-            stored = (there[0], there[1], there[2], there[3].isoformat(), *there[4:])
-            if stored == _content(e):
-                out.already += 1
-            else:
-                out.conflicts.append(e.id)
+    args = {"plan": plan_id}
+    try:
+        with conn.transaction():
+            conn.execute(
+                "CREATE TEMP TABLE edplan_incoming (ord bigint, id text, target text, value text, unit text,"
+                " date date, recorded text, batch text, note text, source text, forced text) ON COMMIT DROP"
+            )
+            total = 0
+            with conn.cursor() as cur, cur.copy(f"COPY edplan_incoming ({_COLUMNS}) FROM STDIN") as copy:
+                for total, (e, batch) in enumerate(rows, 1):
+                    copy.write_row(
+                        (
+                            total,
+                            e.id,
+                            e.target,
+                            e.value,
+                            e.unit or "",
+                            e.date,
+                            e.recorded,
+                            batch,
+                            e.note,
+                            e.source,
+                            e.forced,
+                        )
+                    )
+            out.conflicts = [tuple(r) for r in conn.execute(_CONFLICTS, args).fetchall()]
+            if out.conflicts:
+                raise _Refused
+            if dry_run:
+                new = conn.execute(
+                    "SELECT count(*) FROM edplan_incoming i WHERE NOT EXISTS (SELECT 1 FROM edplan_entries e"
+                    " WHERE e.plan_id = %(plan)s AND e.id = i.id)",
+                    args,
+                ).fetchone()[0]
+                out.added, out.already = new, total - new
+                raise _Refused
+            out.added = conn.execute(_INSERT, args).rowcount
+            out.already = total - out.added
+            if out.already:
+                out.conflicts = [tuple(r) for r in conn.execute(_CONFLICTS, args).fetchall()]
+                if out.conflicts:
+                    raise _Refused
+            out.written = out.added > 0
+    except _Refused:
+        if out.conflicts:
+            out.added = out.already = 0
     return out
 
 
-def append_amendment(conn: Any, plan_id: str, amendment: Amendment) -> bool:
-    """Append a correction or retraction of an entry the store holds; False: the same one is there."""
+# --- amendments -------------------------------------------------------------------------------------
+
+
+def entry_of_row(row: Any) -> Entry:
+    """An entry from the columns ENTRY_COLUMNS names (its ``line``: the row's ``seq``)."""
+    entry_id, target, value, unit, day, note, source, recorded, seq, forced = row
+    return Entry(entry_id, target, value, unit or None, day, note, source, recorded, int(seq), forced)
+
+
+ENTRY_COLUMNS = "id, target, value, unit, date, note, source, recorded, seq, forced"
+AMENDMENT_COLUMNS = "id, entry_id, kind, reason, date, value, unit, recorded, seq, forced"
+
+
+def amendment_of(r: Any) -> Amendment:
+    return Amendment(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], int(r[8]), r[9])
+
+
+def amendments(conn: Any, plan_id: str, entry_id: str | None = None) -> list[Amendment]:
+    """The amendments of the plan's entries (of one entry), in the order they were appended."""
+    where, args = ("", (plan_id,)) if entry_id is None else (" AND entry_id = %s", (plan_id, entry_id))
+    rows = conn.execute(
+        f"SELECT {AMENDMENT_COLUMNS} FROM edplan_amendments WHERE plan_id = %s{where} ORDER BY seq", args
+    ).fetchall()
+    return [amendment_of(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class AmendedRow:
+    amendment: Amendment
+    entry: Entry  # as originally recorded
+    before: Entry | None  # as it stood before (None: already retracted)
+    added: bool  # False: the same amendment was already there (a retry)
+
+
+def append_amendment(
+    conn: Any,
+    plan_id: str,
+    entry_id: str,
+    amendment_id: str,
+    build: Callable[[Entry, Entry | None], Amendment | list[Problem]],
+    not_an_entry: Callable[[Amendment | None], Problem],
+) -> AmendedRow:
+    """Append a correction or retraction of an entry the store holds, as the text log's writer does:
+    ``build(entry, current)`` makes it from the entry as recorded and as it stands (None: retracted),
+    or says why not. Amendments of a plan are serialised by an advisory lock, so two scripts that
+    retract and correct one entry at once are applied one after the other, as under the file lock."""
     with conn.transaction():
-        entry = conn.execute(
-            "SELECT 1 FROM edplan_entries WHERE plan_id = %s AND id = %s", (plan_id, amendment.entry_id)
+        conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK & 0x7FFFFFFF, plan_id))
+        found = conn.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM edplan_entries WHERE plan_id = %s AND id = %s", (plan_id, entry_id)
         ).fetchone()
-        if entry is None:
-            raise UsageError(
+        if found is None:
+            other = conn.execute(
+                f"SELECT {AMENDMENT_COLUMNS} FROM edplan_amendments WHERE plan_id = %s AND id = %s",
+                (plan_id, entry_id),
+            ).fetchone()
+            raise UsageError(not_an_entry(None if other is None else amendment_of(other)))
+        entry = entry_of_row(found)
+        changes = [a for a in amendments(conn, plan_id, entry_id) if a.id != amendment_id]
+        before = entry_as_it_stands(entry, changes, None)
+        built = build(entry, before)
+        if isinstance(built, list):
+            raise UsageError(built)
+        same = conn.execute(
+            f"SELECT {AMENDMENT_COLUMNS} FROM edplan_amendments WHERE plan_id = %s AND id = %s",
+            (plan_id, amendment_id),
+        ).fetchone()
+        taken = conn.execute(
+            "SELECT 1 FROM edplan_entries WHERE plan_id = %s AND id = %s", (plan_id, amendment_id)
+        ).fetchone()
+        if same is not None and taken is None and amendment_of(same).key() == built.key():
+            return AmendedRow(amendment_of(same), entry, before, False)
+        if same is not None or taken is not None:
+            raise InputError(
                 Problem(
-                    msg("no entry with id '{id}' in the log", id=amendment.entry_id),
-                    hint=msg("give the id of an entry (the first field of its line)"),
+                    msg("id '{id}' is already recorded with different content", id=amendment_id),
+                    field="id",
+                    hint=msg("use a new id, or leave it out to have one generated"),
                 )
             )
-        inserted = conn.execute(
+        a = built
+        conn.execute(
             "INSERT INTO edplan_amendments (plan_id, id, entry_id, kind, reason, date, value, unit, recorded,"
-            " forced) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id, id) DO NOTHING"
-            " RETURNING id",
-            (plan_id, amendment.id, amendment.entry_id, amendment.kind, amendment.reason, amendment.date,
-             amendment.value, amendment.unit, amendment.recorded, amendment.forced),
-        ).fetchone()
-    return inserted is not None
+            " forced) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (plan_id, a.id, a.entry_id, a.kind, a.reason, a.date, a.value, a.unit, a.recorded, a.forced),
+        )
+    return AmendedRow(built, entry, before, True)
 
 
-def amendments(conn: Any, plan_id: str) -> list[Amendment]:
-    """Every amendment of the plan's entries, in the order they became known."""
-    rows = conn.execute(
-        "SELECT id, entry_id, kind, reason, date, value, unit, recorded, seq, forced FROM edplan_amendments"
-        " WHERE plan_id = %s ORDER BY seq",
-        (plan_id,),
-    ).fetchall()
-    return [Amendment(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], int(r[8]), r[9]) for r in rows]
-
-
-_KNOWN = " AND (recorded = '' OR substr(recorded, 1, 10) <= %(known)s)"
-
-
-def tally(conn: Any, plan_id: str, known_by: dt.date | None = None, rules: Rules | None = None) -> Table:
-    """Per target, unit and day: the exact sum (None when a value is a stage), the count, the latest
-    value in the order entries became known, and that order; as known at the end of ``known_by``.
-
-    The entries no amendment names are summed in SQL. The few that amendments name are read and
-    folded as they stand with the amendments known by then, by the text log's own rule
-    (:func:`edplan.log.amend.as_they_stand`: corrections in order, a retraction final, a correction
-    its target cannot count skipped), so that both stores count the same.
-    """
-    known = "" if known_by is None else _KNOWN
-    args = {"plan": plan_id, "known": known_by.isoformat() if known_by else None}
-    rows = conn.execute(
-        "SELECT target, unit, to_char(date, 'YYYY-MM-DD'), sum(amount), bool_and(amount IS NOT NULL), count(*),"
-        " (array_agg(value ORDER BY seq DESC))[1], max(seq)"
-        " FROM edplan_entries e WHERE plan_id = %(plan)s" + known + " AND NOT EXISTS (SELECT 1 FROM"
-        " edplan_amendments a WHERE a.plan_id = e.plan_id AND a.entry_id = e.id) GROUP BY target, unit, date",
-        args,
-    ).fetchall()
-    table: Table = {
-        (target, unit or None, day): [total if numeric else None, count, last, order]
-        for target, unit, day, total, numeric, count, last, order in rows
-    }
-    changes = amendments(conn, plan_id)
-    if not changes:
-        return table
-    held_rows = conn.execute(
-        "SELECT id, target, value, unit, to_char(date, 'YYYY-MM-DD'), recorded, batch, note, source, forced, seq"
-        " FROM edplan_entries WHERE plan_id = %(plan)s AND id = ANY(%(ids)s)",
-        {**args, "ids": sorted({a.entry_id for a in changes})},
-    ).fetchall()
-    held = {r[0]: (tuple(r[:10]), int(r[10])) for r in held_rows}
-    by_entry: dict[str, list[Amendment]] = {}
-    for a in changes:
-        by_entry.setdefault(a.entry_id, []).append(a)
-    stand = as_they_stand(held, by_entry, rules, known_by.isoformat() if known_by else None)
-    part: Table = {}
-    fold_rows(part, ((r[TARGET], r[VALUE], r[UNIT], r[DATE]) for r in stand.rows), stand.lines)
-    merge(table, part)
-    return table
+def copy_amendments(conn: Any, plan_id: str, changes: Iterable[Amendment]) -> tuple[int, int, list[str]]:
+    """Amendments copied from another log, in one transaction: (added, already there, conflicting ids).
+    An amendment of an entry the database lacks is refused (the entries are copied first)."""
+    added = already = 0
+    conflicts: list[str] = []
+    try:
+        with conn.transaction():
+            for a in changes:
+                there = conn.execute(
+                    f"SELECT {AMENDMENT_COLUMNS} FROM edplan_amendments WHERE plan_id = %s AND id = %s",
+                    (plan_id, a.id),
+                ).fetchone()
+                if there is not None:
+                    if amendment_of(there).key() == a.key():
+                        already += 1
+                    else:
+                        conflicts.append(a.id)
+                    continue
+                held = {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT id FROM edplan_entries WHERE plan_id = %s AND id IN (%s, %s)",
+                        (plan_id, a.id, a.entry_id),
+                    ).fetchall()
+                }
+                if held != {a.entry_id} or a.id == a.entry_id:
+                    conflicts.append(a.id)  # its id is an entry's, or the entry it amends is missing
+                    continue
+                conn.execute(
+                    "INSERT INTO edplan_amendments (plan_id, id, entry_id, kind, reason, date, value, unit,"
+                    " recorded, forced) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (plan_id, a.id, a.entry_id, a.kind, a.reason, a.date, a.value, a.unit, a.recorded, a.forced),
+                )
+                added += 1
+            if conflicts:
+                raise _Refused
+    except _Refused:
+        added = already = 0
+    return added, already, conflicts

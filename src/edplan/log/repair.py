@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edplan.errors import Problem, UsageError, msg
+from edplan.log.database import Database
 from edplan.log.lock import fsync_dir, opened
 from edplan.log.reader import Read, read
 from edplan.log.rules import Rules
@@ -31,10 +32,17 @@ class Repaired:
     problems: list[Problem]  # what was wrong with them
     kept: int  # lines left in the log
     left: list[Problem]  # problems repair does not move (fix them with correct or retract)
+    database: bool = False  # a database log: transactions leave nothing to repair
 
 
-def repair(path: Path | str, now: dt.datetime, dry_run: bool = False, rules: Rules | None = None) -> Repaired:
+def repair(
+    path: Path | str | Database, now: dt.datetime, dry_run: bool = False, rules: Rules | None = None
+) -> Repaired:
     """Set aside what readers ignore; report, without moving, what only an amendment can fix."""
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        return dbstore.repair(path, rules)
     path = Path(path)
     if not os.path.lexists(path):
         raise UsageError(Problem(msg("progress log not found"), path=str(path)))

@@ -4,7 +4,12 @@
 dates (report), a check of every entry (validate), and for appends (record, correct, retract) and
 repair (:mod:`edplan.log.writer`, :mod:`edplan.log.repair`). Everything here opens the log under a
 shared lock and reads it with :func:`edplan.log.reader.read`, so all of them see the same entries
-and the same warnings. A second store (a database) implements the same calls.
+and the same warnings.
+
+A log named by a URL lives in PostgreSQL (:class:`~edplan.log.database.Database`): each call here
+hands it to :mod:`edplan.log.dbstore`, which answers with the same result types, so ``core`` never
+asks which store it has. :func:`log_of` reads the ``--log`` text; :func:`bound` names the plan whose
+rows a database log means.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import IO, Any
 from edplan.errors import Problem, UsageError, msg
 from edplan.log import cache
 from edplan.log.amend import entry_as_it_stands
+from edplan.log.database import Database, is_database_url
 from edplan.log.entries import Entry
 from edplan.log.lines import DATE, ID, RECORDED, TARGET, Amendment, Row, entry_of, row_of
 from edplan.log.lock import locked
@@ -34,6 +40,21 @@ from edplan.log.tally import Table
 from edplan.plan.model import Kind, Plan
 
 LOG_SUFFIX = ".progress.jsonl"
+
+# A progress log: a text file, or a table in PostgreSQL.
+Log = Path | Database
+
+
+def log_of(text: str | None, plan_path: Path | str) -> Log:
+    """``--log`` (or ``EDPLAN_LOG``) as typed: a ``postgresql://`` URL, a path, or (none) beside the plan."""
+    if not text:
+        return log_path_for(plan_path)
+    return Database(text) if is_database_url(text) else Path(text)
+
+
+def bound(log: Log, plan: Plan) -> Log:
+    """The log for this plan's entries: a database keeps several plans, keyed by the plan's id."""
+    return log.for_plan(plan.id) if isinstance(log, Database) else log
 
 
 def log_path_for(plan_path: Path | str) -> Path:
@@ -88,12 +109,16 @@ class Tallied:
     cached: bool = False  # True: answered from the tally cache
 
 
-def tally(path: Path, rules: Rules | None, known_by: dt.date | None = None, use_cache: bool = True) -> Tallied:
+def tally(path: Log, rules: Rules | None, known_by: dt.date | None = None, use_cache: bool = True) -> Tallied:
     """The log's tally as status needs it, as known on ``known_by`` (everything recorded if None).
 
     The present (no ``known_by``) is cached: a log whose identity has not changed since the last
-    read is not read again (:mod:`edplan.log.cache` says why that is safe).
+    read is not read again (:mod:`edplan.log.cache` says why that is safe). A database sums in SQL.
     """
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        return dbstore.tally(path, rules, known_by)
     digest = rules_digest(rules)
     with reading(path) as fh:
         if fh is None:
@@ -162,7 +187,7 @@ class Story:
 
 
 def story(
-    path: Path,
+    path: Log,
     target_id: str,
     rules: Rules | None,
     known_by: dt.date | None = None,
@@ -172,6 +197,10 @@ def story(
     """One pass: the tally as known on ``known_by`` and the entries of ``target_id`` dated up to
     ``until`` and recorded by ``known_by``, as recorded, with their amendments; with ``limit`` only
     the latest that many are kept (a target may have a hundred thousand), and ``total`` counts all."""
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        return dbstore.story(path, target_id, rules, known_by, until, limit)
     last = until.isoformat() if until is not None else "9999-12-31"
     known = known_by.isoformat() if known_by is not None else None
 
@@ -220,19 +249,25 @@ RECORDED_KEPT = 100  # a report lists the last few entries recorded since the la
 
 
 def meeting(
-    path: Path,
+    path: Log,
     rules: Rules | None,
     known_by: dt.date | None,
     then_known: dt.date,
-    recorded_in: Callable[[Row], bool],
+    dated_after: dt.date,
+    dated_until: dt.date,
 ) -> Meeting:
     """One pass for ``report``: the tally now (as known on ``known_by``), the tally as it was known on
-    ``then_known``, and the entries (as they stand now) that ``recorded_in`` accepts."""
+    ``then_known``, and the entries (as they stand now) dated after ``dated_after`` up to ``dated_until``."""
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        return dbstore.meeting(path, rules, known_by, then_known, dated_after, dated_until)
     now, then = TallySink(known_by), TallySink(then_known)
     known = known_by.isoformat() if known_by is not None else None
+    first, last = dated_after.isoformat(), dated_until.isoformat()
 
     def wanted(row: Row) -> bool:
-        return recorded_in(row) and (known is None or not row[RECORDED] or row[RECORDED][:10] <= known)
+        return first < row[DATE] <= last and (known is None or not row[RECORDED] or row[RECORDED][:10] <= known)
 
     recorded = LatestSink(wanted, RECORDED_KEPT)
     result = read_with(path, [now, then, recorded], rules)
@@ -282,7 +317,11 @@ class CheckSink(Sink):
         self.problems, self.count = [], 0
 
 
-def check_entries(path: Path, rules: Rules | None, check: Callable[[Entry], list[Any]]) -> tuple[Read, CheckSink]:
+def check_entries(path: Log, rules: Rules | None, check: Callable[[Entry], list[Any]]) -> tuple[Read, CheckSink]:
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        return dbstore.check_entries(path, rules, check)
     sink = CheckSink(check)
     return read_with(path, [sink], rules), sink
 

@@ -8,6 +8,9 @@ the cache provably matches the file (:mod:`edplan.log.cache`) and none of the ne
 is in it, no id can be taken; otherwise it reads the log. After its append it extends the cache with
 exactly the bytes it wrote, so the next ``status`` is instant too.
 
+A log in PostgreSQL (a :class:`~edplan.log.database.Database`) is handed to :mod:`edplan.log.dbstore`,
+which keeps the same promises with transactions and the primary key instead of the lock.
+
 Only logs are logs: a writer refuses a file whose lines are mostly not JSON objects (the plan given
 as ``--log`` by mistake, a YAML file, a text file) before writing a byte.
 """
@@ -25,6 +28,7 @@ from typing import IO
 from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.log import cache
 from edplan.log.amend import entry_as_it_stands
+from edplan.log.database import Database
 from edplan.log.entries import Entry, new_id
 from edplan.log.fingerprints import contains, id_hashes
 from edplan.log.lines import Amendment, amendment_line, commit_line, entry_line, parse_line
@@ -122,7 +126,7 @@ class _Known:
 
 
 def append_entries(
-    path: Path | str, entries: Iterable[Entry], dry_run: bool = False, rules: Rules | None = None
+    path: Path | str | Database, entries: Iterable[Entry], dry_run: bool = False, rules: Rules | None = None
 ) -> AppendResult:
     """Append entries as one unit: all of them or none, never an id twice.
 
@@ -131,10 +135,14 @@ def append_entries(
     nothing is written. More than one new entry is written as a batch with a commit line.
     ``rules`` (the plan's, as status reads with them) lets the writer use and extend the tally cache.
     """
-    path = Path(path)
     batch = list(entries)
     if not batch:
         return AppendResult([], [], [])
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        return dbstore.append_entries(path, batch, dry_run, new_id("b"))
+    path = Path(path)
     wanted = {e.id for e in batch}
     if dry_run:
         try:
@@ -188,7 +196,7 @@ class Amended:
 
 
 def append_amendment(
-    path: Path | str,
+    path: Path | str | Database,
     entry_id: str,
     amendment_id: str,
     build: Callable[[Entry, Entry | None], Amendment | list[Problem]],
@@ -200,6 +208,11 @@ def append_amendment(
     to write or the problems that refuse it. An amendment with this id already in the log with the
     same content adds nothing (a retry); with other content it is refused.
     """
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        db = path
+        return dbstore.append_amendment(db, entry_id, amendment_id, build, lambda r: _not_an_entry(db, entry_id, r))
     path = Path(path)
     with opened(path, fcntl.LOCK_EX, create=True) as (fd, created):
         refuse_non_log(fd, path)
@@ -231,7 +244,7 @@ def append_amendment(
     return Amended(built, entry, before, True)
 
 
-def _not_an_entry(path: Path, entry_id: str, record: Amendment | None) -> Problem:
+def _not_an_entry(path: Path | Database, entry_id: str, record: Amendment | None) -> Problem:
     if record is not None:
         return Problem(
             msg(
@@ -288,7 +301,7 @@ class BatchResult:
 
 
 def append_spooled(
-    path: Path | str,
+    path: Path | str | Database,
     spool: IO[bytes],
     ids: set[str],
     batch: str,
@@ -303,6 +316,10 @@ def append_spooled(
     batch, which counts for nothing. Ids already in the log are skipped when the content is the same
     (a retried import) and refuse the whole batch when it is not.
     """
+    if isinstance(path, Database):
+        from edplan.log import dbstore
+
+        return dbstore.append_spooled(path, spool, batch, dry_run)
     path = Path(path)
     mode = fcntl.LOCK_SH if dry_run else fcntl.LOCK_EX
     try:

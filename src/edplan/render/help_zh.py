@@ -22,7 +22,16 @@ HELP_ZH: dict[str, str] = {
     "Show this message and exit.": "显示本帮助并退出。",
     "Track the numeric targets of a work plan: validate the plan, record progress, see the status.": "跟踪工作计划的数字指标：检查计划、记录进度、查看完成情况。",
     "Plan file (YAML).": "计划文件（YAML）。",
-    "Progress log (default: beside the plan, NAME.progress.jsonl).": "进度日志（默认：计划文件旁的 NAME.progress.jsonl）。",
+    "Work on the progress log itself: copy it between a file and a database.": "处理进度日志本身：在文件与数据库之间复制。",
+    "Copy every entry and amendment, as recorded, from FROM to TO (ids already there are skipped).": (
+        "把每条记录及其更正、撤回按原样从 FROM 复制到 TO（已有的编号跳过）。"
+    ),
+    "The log to copy: a file or a postgresql:// URL.": "要复制的日志：文件或 postgresql:// 地址。",
+    "Where to copy it: a file or a postgresql:// URL.": "复制到：文件或 postgresql:// 地址。",
+    "Say what would be copied; write nothing.": "只说明将复制什么，不写入。",
+    "Progress log: a file (default: beside the plan, NAME.progress.jsonl) or a postgresql:// URL.": (
+        "进度日志：文件（默认：计划文件旁的 NAME.progress.jsonl）或 postgresql:// 数据库地址。"
+    ),
     "Language of the output: zh or en (default: EDPLAN_LANG, then the locale).": "输出语言：zh 或 en（默认：EDPLAN_LANG，其次为系统语言环境）。",
     "No colour (NO_COLOR is honoured too).": "不使用颜色（也遵从 NO_COLOR）。",
     "Show the traceback of an error.": "出错时显示调用栈。",

@@ -452,5 +452,8 @@ MESSAGES_ZH.update(
         "check that the server runs, and the URL, user and password (in the URL, PGPASSWORD or ~/.pgpass)": "请检查服务器是否运行，以及 URL、用户名和密码（URL 中、PGPASSWORD 或 ~/.pgpass）",
         "the progress database has schema version {found}; this edplan uses {ours}": "进度数据库的结构版本为 {found}，本 edplan 使用 {ours}",
         "use the edplan version that created it": "请使用创建它的 edplan 版本",
+        "FROM and TO are the same log: {log}": "FROM 与 TO 是同一个日志：{log}",
+        "copy to another log": "请复制到另一个日志",
+        "the two logs disagree on this id: correct one of them, then copy again": "两个日志中此编号的内容不同：请先更正其中之一，再复制",
     }
 )

@@ -209,6 +209,19 @@ _WORDS.update(
         "corrected": ("corrected {entry}: {target} {before} → {after} ({id})", "已更正 {entry}：{target} {before} → {after}（{id}）"),
         "retracted": ("retracted {entry}: {target} {value} on {date} ({id})", "已撤销 {entry}：{target} {value}（{date}）（{id}）"),
         "repair.nothing": ("{path}: nothing to repair", "{path}：无需修复"),
+        "copy.done": (
+            "copied {added} entries and {amended} amendments from {source} to {dest}; {already} were already there",
+            "已从 {source} 复制 {added} 条记录和 {amended} 条更正或撤回到 {dest}；{already} 条此前已有",
+        ),
+        "copy.dry_run": (
+            "would copy {added} entries and {amended} amendments from {source} to {dest}; {already} are already "
+            "there; nothing written (dry run)",
+            "将从 {source} 复制 {added} 条记录和 {amended} 条更正或撤回到 {dest}；{already} 条此前已有；试运行，未写入",
+        ),
+        "repair.database": (
+            "{path}: nothing to repair: a database appends in transactions, so nothing is torn or half-written",
+            "{path}：无需修复：数据库以事务追加，不会有残行或半截批次",
+        ),
         "repair.done": ("{path}: set aside line(s) {lines} into {side}", "{path}：已将第 {lines} 行移入 {side}"),
         "repair.dry_run": (
             "{path}: would set aside line(s) {lines}; nothing written (dry run)",

@@ -1,0 +1,245 @@
+"""``edplan log copy FROM TO``: a log from a file to a database or back, as it was recorded.
+
+A bureau starts with the file beside the plan and moves to PostgreSQL later; a database is exported
+to a file for git or an archive. What is copied is the ledger, not a summary: every entry as
+originally recorded (retracted ones too), in its order, with its batch id, and then every
+amendment, so that the copy gives the same status, the same stories and the same ``--known-on``
+replays. The source is read by the one reader (a file) or in the order rows were appended (a
+database); what the reader does not count (a torn line, an unfinished batch) is not copied, and
+said so.
+
+Idempotent by id: an entry or amendment already at the destination with the same content is
+skipped, so a copy interrupted or run twice ends with one of each. An id there with other content
+refuses the whole copy (nothing written). Into a database the copy is one transaction; into a
+file it is one append under the exclusive lock, the entries of each batch followed by its commit
+line, as ``record --from`` writes them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import heapq
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from edplan.errors import InputError, Problem, msg
+from edplan.log.database import Database
+from edplan.log.entries import Entry
+from edplan.log.lines import BATCH, ID, Amendment, Row, amendment_line, commit_line, entry_line, entry_of, row_of
+from edplan.log.lock import opened
+from edplan.log.reader import read
+from edplan.log.sinks import Sink
+from edplan.log.store import reading, with_ids
+from edplan.log.writer import append_lines, refuse_non_log
+
+
+@dataclass
+class Copied:
+    source: str
+    dest: str
+    entries: int = 0  # entries read from the source (retracted ones included)
+    added: int = 0
+    already: int = 0  # already at the destination with the same content
+    amendments: int = 0
+    amendments_added: int = 0
+    amendments_already: int = 0
+    skipped: list[Problem] = field(default_factory=list)  # what the source's reader did not count
+    dry_run: bool = False
+
+
+# --- the source, as recorded ------------------------------------------------------------------------
+
+
+class _Spool(Sink):
+    """Every committed row the reader hands over, with its line, kept in a temporary file (a million
+    entries cost disk, not memory; the rows of an open batch wait in memory for its commit)."""
+
+    def __init__(self, spool: IO[str]) -> None:
+        super().__init__()
+        self.spool = spool
+
+    def take(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        self.spool.writelines(json.dumps([n, *r], ensure_ascii=False) + "\n" for r, n in zip(rows, lines, strict=True))
+
+
+@dataclass
+class _Source:
+    rows: Iterator[tuple[Row, int]]  # entries as recorded, in order, with their batch (Row[BATCH])
+    amendments: list[Amendment]
+    skipped: list[Problem]
+
+
+def _from_file(path: Path, spool: IO[str]) -> _Source:
+    sink = _Spool(spool)
+    with reading(path) as fh:
+        if fh is None:
+            raise InputError(Problem(msg("progress log not found"), path=str(path)))
+        result, _ = read(fh, str(path), [sink])
+    spool.flush()
+    amended = result.amended
+
+    def spooled() -> Iterator[tuple[Row, int]]:
+        spool.seek(0)
+        for text in spool:
+            line, *row = json.loads(text)
+            if row[ID] not in amended:  # an amended entry comes as it stands: its original is below
+                yield tuple(row), line
+
+    originals = sorted(
+        ((row_of(e, result.amended_batches.get(entry_id)), e.line) for entry_id, e in amended.items()),
+        key=lambda item: item[1],
+    )
+    rows = heapq.merge(spooled(), originals, key=lambda item: item[1])
+    orphaned = {p.line for p in result.problems if p.field in ("corrects", "retracts")}
+    changes = [a for a in result.amendments if a.line not in orphaned]
+    return _Source(rows, changes, list(result.problems))
+
+
+def _from_database(db: Database, stack: ExitStack) -> _Source:
+    from edplan.log import dbstore, pgread, postgres
+
+    conn = stack.enter_context(dbstore.opened(db))
+    changes = postgres.amendments(conn, db.plan_id)
+
+    def rows() -> Iterator[tuple[Row, int]]:
+        for block in pgread.recorded_rows(conn, db.plan_id):
+            yield from block
+
+    return _Source(rows(), changes, [])
+
+
+# --- the destination --------------------------------------------------------------------------------
+
+
+def copy_log(source: Path | Database, dest: Path | Database, dry_run: bool = False) -> Copied:
+    """Copy every entry and amendment of ``source`` to ``dest`` (see the module's docstring)."""
+    out = Copied(str(source), str(dest), dry_run=dry_run)
+    with ExitStack() as stack:
+        if isinstance(source, Database):
+            found = _from_database(source, stack)
+        else:
+            found = _from_file(source, stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")))
+        out.skipped = found.skipped
+        if isinstance(dest, Database):
+            _into_database(dest, found, out)
+        else:
+            _into_file(dest, found, out)
+    return out
+
+
+def _conflict(where: str, entry_id: str) -> Problem:
+    return Problem(
+        msg("id '{id}' is already recorded with different content", id=entry_id),
+        path=where,
+        field="id",
+        hint=msg("the two logs disagree on this id: correct one of them, then copy again"),
+    )
+
+
+def _counting(rows: Iterator[tuple[Row, int]], out: Copied) -> Iterator[tuple[Entry, str]]:
+    for row, line in rows:
+        out.entries += 1
+        yield entry_of(row, line), row[BATCH]
+
+
+def _into_database(db: Database, found: _Source, out: Copied) -> None:
+    from edplan.log import dbstore, postgres
+
+    out.amendments = len(found.amendments)
+    conflicts: list[str] = []
+    with dbstore.opened(db) as conn:
+        try:
+            # One transaction: the entries and then the amendments, or (a conflict, a dry run) nothing.
+            with conn.transaction():
+                done = postgres.append_entries(conn, db.plan_id, _counting(found.rows, out))
+                out.added, out.already = done.added, done.already
+                conflicts = [entry_id for _, entry_id, _ in done.conflicts]
+                if not conflicts:
+                    out.amendments_added, out.amendments_already, conflicts = postgres.copy_amendments(
+                        conn, db.plan_id, found.amendments
+                    )
+                if conflicts or out.dry_run:
+                    raise _RollBack
+        except _RollBack:
+            pass
+    if conflicts:
+        raise InputError([_conflict(str(db), entry_id) for entry_id in conflicts[:20]])
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _into_file(path: Path, found: _Source, out: Copied) -> None:
+    rows = list(found.rows)
+    out.entries = len(rows)
+    out.amendments = len(found.amendments)
+    ids = {row[ID] for row, _ in rows} | {a.id for a in found.amendments}
+    mode = fcntl.LOCK_SH if out.dry_run else fcntl.LOCK_EX
+    try:
+        with opened(path, mode, create=not out.dry_run) as (fd, created):
+            refuse_non_log(fd, path)
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                there, _ = with_ids(fh, str(path), ids)
+            lines = _lines(rows, found.amendments, there, out, str(path))
+            if lines and not out.dry_run:
+                append_lines(fd, lines, path, created)
+    except FileNotFoundError:  # a dry run into a file that does not exist yet
+        _lines(rows, found.amendments, {}, out, str(path))
+
+
+def _lines(
+    rows: list[tuple[Row, int]],
+    changes: list[Amendment],
+    there: dict[str, Entry | Amendment],
+    out: Copied,
+    where: str,
+) -> list[str]:
+    conflicts: list[str] = []
+    lines: list[str] = []
+    batch_id, batch_lines = "", 0
+
+    def close_batch() -> None:
+        nonlocal batch_id, batch_lines
+        if batch_lines:
+            lines.append(commit_line(batch_id, batch_lines))
+        batch_id, batch_lines = "", 0
+
+    for row, line in rows:
+        entry = entry_of(row, line)
+        old = there.get(entry.id)
+        if old is not None:
+            if isinstance(old, Entry) and old.key() == entry.key():
+                out.already += 1
+            else:
+                conflicts.append(entry.id)
+            continue
+        if row[BATCH] != batch_id:
+            close_batch()
+            batch_id = row[BATCH]
+        if batch_id:
+            lines.append(entry_line(entry, batch_id))
+            batch_lines += 1
+        else:
+            lines.append(entry_line(entry))
+        out.added += 1
+    close_batch()
+    for a in changes:
+        old = there.get(a.id)
+        if old is not None:
+            if isinstance(old, Amendment) and old.key() == a.key():
+                out.amendments_already += 1
+            else:
+                conflicts.append(a.id)
+            continue
+        lines.append(amendment_line(a))
+        out.amendments_added += 1
+    if conflicts:
+        raise InputError([_conflict(where, entry_id) for entry_id in conflicts[:20]])
+    return lines
