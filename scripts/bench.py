@@ -577,6 +577,9 @@ def main() -> None:
         rows.append(Row(f"edplan record --from CSV, {shape.rows:,} rows", t, m, "csv.reader loop over the file",
                         csv_t, 3.0, 80, "empty log"))
 
+        rows += postgres_rows(work, plan, big, built, shape, import_t, json_t, csv_t, runs_fast, runs_slow, own_cache,
+                              say)
+
         floors = Floors(pass_t, import_t, import_mb, json_t, json_mb, csv_t, csv_mb)
         report = render(rows, floors, built.meta, args.quick)
         print(report)
@@ -590,6 +593,76 @@ def main() -> None:
         raise SystemExit(f"benchmark {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def postgres_rows(work: Path, plan: Path, big: Path, built: Built, shape: Shape, import_t: float, json_t: float,
+                  csv_t: float,
+                  runs_fast: int, runs_slow: int, own_cache: Callable[[], tuple[dict[str, str], Callable[[], None]]],
+                  say: Callable[[str], None]) -> list[Row]:
+    """The same log in PostgreSQL (a throwaway server of its own, fsync on): status, show and report
+    against the text log's floors, and the bulk import into a new database."""
+    sys.path.insert(0, str(ROOT))
+    import psycopg
+    from tests.pgserver import server
+
+    edplan = edplan_bin()
+    n = built.meta.entries
+    loop = "json.loads loop over the log"
+    out: list[Row] = []
+    databases = iter(range(10**6))
+
+    def new_database() -> str:
+        name = f"bench_{next(databases)}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        return admin.rsplit("/", 1)[0] + "/" + name
+
+    def cmd(log: str, *a: str) -> list[str]:
+        return [edplan, "--plan", str(plan), "--log", log, *a]
+
+    try:
+        with server(fsync=True) as admin:
+            db = new_database()
+            env, _ = own_cache()
+            say(f"PostgreSQL: log copy of {n:,} entries")
+            t, m = run_once(cmd(db, "log", "copy", str(big), db), env)
+            out.append(Row(f"edplan log copy, {n:,} entries, file → PostgreSQL", t, m, loop, json_t,
+                           note="one transaction: COPY, one conflict query, one INSERT"))
+            with psycopg.connect(db, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")  # as autovacuum would, soon after a big load
+            target = built.meta.show
+            for name, args, budget, note in [
+                ("edplan status", ("status",), 0.2, "SQL GROUP BY; the text log's cached-run budget"),
+                (f"edplan show {target}", ("show", target), 1.0, ""),
+                ("edplan report", ("report",), 1.0, ""),
+            ]:
+                say(f"PostgreSQL: {name}")
+                run_once(cmd(db, *args), env)  # the plan cached, the table in the server's memory
+                t, m = median_of(cmd(db, *args), env, runs_fast)
+                out.append(Row(f"{name}, {n:,} entries, PostgreSQL", t, m, loop, json_t, budget, 64, note))
+            say("PostgreSQL: record, one entry")
+            one: list[float] = []
+            one_mb = 0.0
+            for i in range(runs_fast):
+                note = f"电话报送（{i}）"
+                t, m = run_once(cmd(db, "record", target, "3", "--date", "2006-06-30", "--note", note), env)
+                one.append(t)
+                one_mb = max(one_mb, m)
+            out.append(Row(f"edplan record, one entry, PostgreSQL with {n:,}", statistics.median(one), one_mb,
+                           "import of the 5 libraries", import_t, 1.0, note="one transaction"))
+            say(f"PostgreSQL: record --from, {shape.rows:,} rows")
+            times: list[float] = []
+            peak = 0.0
+            for _ in range(runs_slow):
+                t, m = run_once(cmd(new_database(), "record", "--from", str(built.csv)), env)  # a new database each run
+                times.append(t)
+                peak = max(peak, m)
+            out.append(Row(f"edplan record --from CSV, {shape.rows:,} rows, PostgreSQL", statistics.median(times), peak,
+                           "csv.reader loop over the file", csv_t, 3.0, 80, "new database; COPY"))
+    except RuntimeError as exc:
+        say(f"PostgreSQL rows skipped: {exc}")
+    return out
 
 
 @dataclass

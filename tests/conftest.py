@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -125,6 +126,8 @@ def pg_server() -> Iterator[str]:
         with server() as url:
             yield url
     except RuntimeError as exc:
+        if os.environ.get("EDPLAN_REQUIRE_POSTGRES"):  # CI: the database tests must run
+            pytest.fail(f"no PostgreSQL server, and EDPLAN_REQUIRE_POSTGRES is set: {exc}")
         pytest.skip(f"no PostgreSQL server here: {exc}")
 
 

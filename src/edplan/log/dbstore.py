@@ -33,6 +33,8 @@ def opened(db: Database) -> Iterator[Any]:
         raise AssertionError("a database log is used before it is bound to its plan (store.bound)")
     with connect(db.url) as conn:
         conn.autocommit = True  # every unit of work is its own explicit transaction
+        # Compiling a query costs more than running edplan's (a few scans and look-ups by key).
+        conn.execute("SET jit = off")
         postgres.ensure_schema(conn)
         yield conn
 

@@ -20,18 +20,16 @@ from edplan.log.amend import Standing, as_they_stand
 from edplan.log.entries import Entry
 from edplan.log.lines import DATE, TARGET, UNIT, VALUE, Amendment, Row, entry_of
 from edplan.log.postgres import AMENDMENT_COLUMNS, ENTRY_COLUMNS, amendment_of, entry_of_row
-from edplan.log.rules import ANY, Rules, fits, unusable
+from edplan.log.rules import ANY, NUMBER, Rules, fits, unusable
 from edplan.log.tally import Table, fold_rows, merge
 
-# rules.NUMBER as PostgreSQL writes it.
-_FITS_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
 # The row's columns in the order of a log Row (lines.ID … lines.FORCED), then its seq.
 ROW_COLUMNS = "id, target, value, unit, to_char(date, 'YYYY-MM-DD'), recorded, batch, note, source, forced, seq"
 _KNOWN = "(%(known)s::text IS NULL OR e.recorded = '' OR substr(e.recorded, 1, 10) <= %(known)s)"
 _UNAMENDED = "NOT EXISTS (SELECT 1 FROM edplan_amendments a WHERE a.plan_id = e.plan_id AND a.entry_id = e.id)"
 _AMENDED = "EXISTS (SELECT 1 FROM edplan_amendments a WHERE a.plan_id = e.plan_id AND a.entry_id = e.id)"
 _UNUSABLE = (
-    "((e.target = ANY(%(numeric)s) AND e.value !~ %(number)s)"
+    "((e.amount IS NULL AND e.target = ANY(%(numeric)s))"
     " OR (e.target = ANY(%(staged)s) AND NOT (e.target || E'\\t' || e.value) = ANY(%(stages)s)))"
 )
 
@@ -44,7 +42,6 @@ def _args(plan_id: str, rules: Rules | None, known: str | None, **more: Any) -> 
         "numeric": [t for t, rule in rules.items() if rule is None],
         "staged": [t for t, rule in rules.items() if rule is not None],
         "stages": [f"{t}\t{v}" for t, rule in rules.items() if rule is not None for v in rule],
-        "number": _FITS_NUMBER,
         **more,
     }
 
@@ -108,55 +105,93 @@ class Tally:
     entries: int  # entries that count
 
 
+# One scan, per target, unit and day, numbers and other values (a milestone's stages) apart. Whether
+# a group counts is then decided by the plan's rules in Python, per group, not per row: no pattern
+# and no list of targets is matched against a million rows. A group of values that are not numbers
+# carries its least and greatest value: when they are one stage, the group is that stage.
+_GROUPS = """
+SELECT g.target, g.unit, to_char(g.date, 'YYYY-MM-DD'), g.low, g.high, g.total, g.n, l.value, g.last
+  FROM (SELECT target, unit, date, amount IS NULL AS staged,
+               min(value) FILTER (WHERE amount IS NULL) AS low, max(value) FILTER (WHERE amount IS NULL) AS high,
+               sum(amount) AS total, count(*) AS n, max(seq) AS last
+          FROM edplan_entries e
+         WHERE e.plan_id = %(plan)s{known}{unamended}
+         GROUP BY target, unit, date, staged) g
+  JOIN edplan_entries l ON l.plan_id = %(plan)s AND l.seq = g.last
+"""
+
+
+def _counts(rule: frozenset[str] | None, low: str | None, high: str | None) -> bool | None:
+    """Whether a group counts under its target's rule: True, False, or None (decided entry by entry:
+    several values that are not numbers, or numbers for a milestone with a stage spelled as one)."""
+    if rule is ANY:
+        return True
+    if low is not None:  # values that are not numbers
+        if low != high:
+            return None if rule is not None else False
+        return rule is not None and low in rule
+    if rule is None:
+        return True
+    return False if not any(NUMBER.fullmatch(s) for s in rule) else None
+
+
 def tally(
     conn: Any, plan_id: str, rules: Rules | None, known_by: dt.date | None, path: str, changes: Amended | None = None
 ) -> Tally:
     """Per target, unit and day: the exact sum (None when a value is a stage), the count, the latest
     value in the order entries were appended, and that order; as known at the end of ``known_by``.
 
-    The latest value is found by ``max(seq)`` and one index look-up per cell, not by sorting every
-    row of a cell (``array_agg(… ORDER BY …)`` would hold a million values to keep a few thousand).
+    The latest value is found by ``max(seq)`` and one index look-up per group, not by sorting every
+    row of a group (``array_agg(… ORDER BY …)`` would hold a million values to keep a few thousand).
     """
     known = _known(known_by)
     args = _args(plan_id, rules, known)
-    unusable_sql = _UNUSABLE if rules else "false"
-    rows = conn.execute(
-        "SELECT g.target, g.unit, to_char(g.date, 'YYYY-MM-DD'), g.total, g.numeric, g.n, l.value, g.last"
-        " FROM (SELECT target, unit, date, sum(amount) AS total, bool_and(amount IS NOT NULL) AS numeric,"
-        "        count(*) AS n, max(seq) AS last"
-        "       FROM edplan_entries e WHERE e.plan_id = %(plan)s AND "
-        + _KNOWN
-        + " AND "
-        + _UNAMENDED
-        + "        AND NOT "
-        + unusable_sql
-        + " GROUP BY target, unit, date) g"
-        " JOIN edplan_entries l ON l.plan_id = %(plan)s AND l.seq = g.last",
-        args,
-    ).fetchall()
-    table: Table = {
-        (target, unit or None, day): [total if numeric else None, count, last, order]
-        for target, unit, day, total, numeric, count, last, order in rows
-    }
-    entries = sum(cell[1] for cell in table.values())
-    problems: list[Problem] = []
-    if rules:
-        for entry_id, target, value in conn.execute(
-            "SELECT id, target, value FROM edplan_entries e WHERE e.plan_id = %(plan)s AND "
-            + _KNOWN
-            + " AND "
-            + _UNAMENDED
-            + " AND "
-            + _UNUSABLE
-            + " ORDER BY seq LIMIT 1000",
-            args,
-        ).fetchall():
-            message, hint = unusable((entry_id, target, value), rules.get(target, ANY))
-            problems.append(Problem(message, path=path, field="value", hint=hint))
     changes = changes if changes is not None else amended(conn, plan_id)
+    unamended = " AND " + _UNAMENDED if changes.amendments else ""
+    query = _GROUPS.format(known=" AND " + _KNOWN if known else "", unamended=unamended)
+    table: Table = {}
+    entries = 0
+    refused: set[str] = set()  # targets with entries their rule refuses (warned about below)
+    for target, unit, day, low, high, total, count, last, order in conn.execute(query, args).fetchall():
+        rule = rules.get(target, ANY) if rules is not None else ANY
+        if _counts(rule, low, high) is not True:
+            refused.add(target)
+            continue
+        cell = [total if low is None else None, count, last, order]
+        key = (target, unit or None, day)
+        if key in table:
+            merge(table, {key: cell})
+        else:
+            table[key] = cell
+        entries += count
+    problems: list[Problem] = []
+    if refused and rules is not None:
+        # The entries of those targets, one by one (few: a plan's rules refuse only what was recorded
+        # under an older plan); those a stage spelled as a number still counts are folded in here.
+        part: Table = {}
+        rows, lines = [], []
+        for row in conn.execute(
+            f"SELECT {ROW_COLUMNS} FROM edplan_entries e WHERE e.plan_id = %(plan)s AND e.target = ANY(%(refused)s)"
+            " AND (e.amount IS NULL OR e.target = ANY(%(staged)s))"  # a counted target's numbers all count
+            + (" AND " + _KNOWN if known else "") + unamended + " ORDER BY seq",
+            {**args, "refused": sorted(refused)},
+        ).fetchall():
+            rule = rules.get(row[TARGET], ANY)
+            if fits(row[VALUE], rule):
+                stage = None if NUMBER.fullmatch(row[VALUE]) else row[VALUE]
+                if _counts(rule, stage, stage) is not True:  # its group did not count it: count it here
+                    rows.append(tuple(row[:10]))
+                    lines.append(int(row[10]))
+                continue
+            if len(problems) < 1000:
+                message, hint = unusable(tuple(row[:10]), rule)
+                problems.append(Problem(message, path=path, field="value", hint=hint))
+        fold_rows(part, ((r[TARGET], r[VALUE], r[UNIT], r[DATE]) for r in rows), lines)
+        merge(table, part)
+        entries += len(rows)
     if changes.amendments:
         stand = changes.stand(rules, known)
-        part: Table = {}
+        part = {}
         fold_rows(part, ((r[TARGET], r[VALUE], r[UNIT], r[DATE]) for r in stand.rows), stand.lines)
         merge(table, part)
         entries += len(stand.rows)

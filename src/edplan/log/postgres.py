@@ -24,8 +24,10 @@ from edplan.log.entries import Entry
 from edplan.log.lines import Amendment
 
 SCHEMA_VERSION = "1"
-# What counts as a number in the database (the value as recorded is kept as text beside it).
-NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
+# A value is given an ``amount`` when it is a number as a counted target accepts it
+# (:data:`edplan.log.rules.NUMBER`); a stage, or anything else, has none. So "amount IS NULL" is the
+# whole test of whether a counted target can count an entry: no pattern is matched when reading.
+NUMBER_RE = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS edplan_meta (key text PRIMARY KEY, value text NOT NULL);
