@@ -313,6 +313,38 @@ def test_repair_and_validate_over_a_database(plan: Path, pg_url: str) -> None:
     )
 
 
+def test_the_ledger_refuses_updates_and_a_tampered_summary_is_found_and_summed_again(plan: Path, pg_url: str) -> None:
+    import psycopg
+
+    for i, value in enumerate(("1.2", "0.3", "0.5")):
+        assert ed(plan, pg_url, "record", "t01-fund", value, "--date", f"2006-0{i + 3}-01", "--id", f"f{i}")[0] == 0
+    before = status_json(plan, pg_url, "--as-of", "2006-12-31")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for statement in (
+            "UPDATE edplan_entries SET value = '9'",
+            "DELETE FROM edplan_entries",
+            "TRUNCATE edplan_entries",
+        ):
+            with pytest.raises(psycopg.errors.RaiseException) as refused:
+                conn.execute(statement)
+            assert str(refused.value).startswith("the edplan progress ledger is append-only")
+        conn.execute("UPDATE edplan_cells SET n = n + 5, total = total + 1")  # the summary is derived data
+    code, out, _ = ed(plan, pg_url, "validate")
+    assert code == 1
+    assert out == (
+        f"{pg_url}: the status summary (edplan_cells) disagrees with the entries in 3 group(s); "
+        "run 'edplan repair' to sum it again from the entries\n"
+    )
+    assert ed(plan, pg_url, "repair", "--dry-run")[1] == (
+        f"{pg_url}: would sum the status summary again from the entries; nothing written (dry run)\n"
+    )
+    assert ed(plan, pg_url, "repair")[1] == (
+        f"{pg_url}: summed the status summary again from the entries; the entries needed nothing\n"
+    )
+    assert ed(plan, pg_url, "validate")[0] == 0
+    assert status_json(plan, pg_url, "--as-of", "2006-12-31") == before
+
+
 def test_several_plans_share_one_database(tmp_path: Path, pg_url: str) -> None:
     first = write(tmp_path / "a" / "plan.yaml", SMALL_PLAN)
     second = write(tmp_path / "b" / "plan.yaml", SMALL_PLAN.replace("id: test-2006", "id: test-2007"))

@@ -28,8 +28,16 @@ def repair(
     # What repair does not move (a value its target cannot count, a conflicting id) and how to fix it.
     for problem in done.left:
         typer.echo(problem_text(problem, lang), err=True)
+    if done.database:
+        for problem in done.problems:
+            typer.echo(problem_text(problem, lang), err=True)
+        key = "repair.database" if not done.problems else "repair.dry_run_summary" if dry_run else "repair.summary"
+        typer.echo(word(key, lang, path=path))
+        if done.left:
+            raise typer.Exit(EXIT_PROBLEMS)
+        return
     if not done.lines:
-        typer.echo(word("repair.database" if done.database else "repair.nothing", lang, path=path))
+        typer.echo(word("repair.nothing", lang, path=path))
         if done.left:
             raise typer.Exit(EXIT_PROBLEMS)
         return

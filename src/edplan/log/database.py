@@ -51,7 +51,7 @@ def _password(url: str) -> str | None:
     return found[1] if found else None
 
 
-def _first_line(error: BaseException, url: str) -> str:
+def first_line(error: BaseException, url: str) -> str:
     """libpq's message, one line, with the password taken out should it ever appear."""
     lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
     text = lines[0] if lines else type(error).__name__
@@ -76,7 +76,7 @@ def connect(url: str, *, timeout: int = CONNECT_TIMEOUT, **options: Any) -> psyc
     except psycopg.Error as exc:
         raise UsageError(
             Problem(
-                msg("cannot connect to the progress database {url}: {error}", url=shown, error=_first_line(exc, url)),
+                msg("cannot connect to the progress database {url}: {error}", url=shown, error=first_line(exc, url)),
                 hint=msg(
                     "check that the server runs, and the URL, user and password (in the URL, PGPASSWORD or "
                     "~/.pgpass)"

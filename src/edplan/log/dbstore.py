@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from edplan.errors import Problem
+from edplan.errors import Problem, UsageError, msg
 from edplan.log import pgread, postgres
-from edplan.log.database import Database, connect
+from edplan.log.database import Database, connect, first_line
 from edplan.log.entries import Entry
 from edplan.log.framing import Read
 from edplan.log.lines import Amendment, entry_of, parse_line
@@ -31,12 +31,25 @@ def opened(db: Database) -> Iterator[Any]:
     """A connection with the tables ready, closed after."""
     if not db.plan_id:
         raise AssertionError("a database log is used before it is bound to its plan (store.bound)")
+    import psycopg
+
     with connect(db.url) as conn:
-        conn.autocommit = True  # every unit of work is its own explicit transaction
-        # Compiling a query costs more than running edplan's (a few scans and look-ups by key).
-        conn.execute("SET jit = off")
-        postgres.ensure_schema(conn)
-        yield conn
+        try:
+            conn.autocommit = True  # every unit of work is its own explicit transaction
+            # Compiling a query costs more than running edplan's (a few scans and look-ups by key).
+            conn.execute("SET jit = off")
+            postgres.ensure_schema(conn)
+            yield conn
+        except psycopg.Error as exc:
+            # A server that fails mid-way (a lost connection, a full disk, permissions): one line, and
+            # the transaction it was in is rolled back by the server, so nothing of it counts.
+            raise UsageError(
+                Problem(
+                    msg("the progress database failed: {error}", error=first_line(exc, db.url)),
+                    path=str(db),
+                    hint=msg("nothing of this command was written; check the server and run it again"),
+                )
+            ) from None
 
 
 def _read(db: Database, tallied: pgread.Tally, changes: pgread.Amended, rules: Rules | None) -> Read:
@@ -91,7 +104,19 @@ def check_entries(db: Database, rules: Rules | None, check: Callable[[Entry], li
         found = pgread.tally(conn, db.plan_id, rules, None, str(db), changes)
         for rows, lines in pgread.standing_rows(conn, db.plan_id, rules, changes):
             sink.take(rows, lines)
-    return _read(db, found, changes, rules), sink
+        drift = pgread.summary_drift(conn, db.plan_id)
+    read = _read(db, found, changes, rules)
+    if drift:
+        read.problems.append(_drifted(db, drift))
+    return read, sink
+
+
+def _drifted(db: Database, groups: int) -> Problem:
+    return Problem(
+        msg("the status summary (edplan_cells) disagrees with the entries in {n} group(s)", n=groups),
+        path=str(db),
+        hint=msg("run 'edplan repair' to sum it again from the entries"),
+    )
 
 
 # --- appends ----------------------------------------------------------------------------------------
@@ -137,9 +162,14 @@ def append_amendment(
     return Amended(done.amendment, done.entry, done.before, done.added)
 
 
-def repair(db: Database, rules: Rules | None) -> Repaired:
-    """A database needs no repair: every append is a transaction, so nothing is torn or half-written.
-    What repair never moves (values their targets cannot count) is still named."""
+def repair(db: Database, rules: Rules | None, dry_run: bool) -> Repaired:
+    """A database's entries need no repair: every append is a transaction, so nothing is torn or
+    half-written. The status summary is checked against them and summed again if it disagrees
+    (``problems`` then says so). What repair never moves (values their targets cannot count) is
+    still named."""
     with opened(db) as conn:
+        drift = pgread.summary_drift(conn, db.plan_id)
+        if drift and not dry_run:
+            postgres.rebuild_cells(conn, db.plan_id)
         found = pgread.tally(conn, db.plan_id, rules, None, str(db))
-    return Repaired([], None, [], found.entries, found.problems, database=True)
+    return Repaired([], None, [_drifted(db, drift)] if drift else [], found.entries, found.problems, database=True)

@@ -121,6 +121,45 @@ SELECT g.target, g.unit, to_char(g.date, 'YYYY-MM-DD'), g.low, g.high, g.total, 
 """
 
 
+# The present, from the summary the insert trigger keeps (postgres.py): a row per group, the same
+# columns as _GROUPS. The cells that amended entries fall in are summed again from the entries.
+_CELLS = """
+SELECT target, unit, to_char(date, 'YYYY-MM-DD'), low, high, total, n, last_value, last_seq
+  FROM edplan_cells WHERE plan_id = %(plan)s
+"""
+# The groups of a few cells, summed again from their entries: one look-up of the tally index each.
+_TOUCHED = """
+SELECT k.t, k.u, to_char(k.d, 'YYYY-MM-DD'), g.low, g.high, g.total, g.n, l.value, g.last
+  FROM unnest(%(t)s::text[], %(u)s::text[], %(d)s::date[]) AS k(t, u, d)
+ CROSS JOIN LATERAL (
+       SELECT min(value) FILTER (WHERE amount IS NULL) AS low, max(value) FILTER (WHERE amount IS NULL) AS high,
+              sum(amount) AS total, count(*) AS n, max(seq) AS last
+         FROM edplan_entries e
+        WHERE e.plan_id = %(plan)s AND e.target = k.t AND e.unit = k.u AND e.date = k.d AND {unamended}
+        GROUP BY amount IS NULL) g
+  JOIN edplan_entries l ON l.plan_id = %(plan)s AND l.seq = g.last
+"""
+
+
+def _groups(conn: Any, args: dict[str, Any], known: str | None, changes: Amended) -> list[Any]:
+    """The groups of the unamended entries known by ``known``: from the summary for the present
+    (a read of a few thousand rows), else summed from the entries (``--known-on``: a full scan)."""
+    unamended = " AND " + _UNAMENDED if changes.amendments else ""
+    if known is not None:
+        return list(conn.execute(_GROUPS.format(known=" AND " + _KNOWN, unamended=unamended), args).fetchall())
+    rows = conn.execute(_CELLS, args).fetchall()
+    if not changes.amendments:
+        return list(rows)
+    cells = {(row[TARGET], row[UNIT], row[DATE]) for row, _ in changes.held.values()}
+    touched = sorted(cells)
+    keep = [r for r in rows if (r[0], r[1], r[2]) not in cells]
+    again = conn.execute(
+        _TOUCHED.format(unamended=_UNAMENDED),
+        {**args, "t": [t for t, _, _ in touched], "u": [u for _, u, _ in touched], "d": [d for _, _, d in touched]},
+    ).fetchall()
+    return keep + list(again)
+
+
 def _counts(rule: frozenset[str] | None, low: str | None, high: str | None) -> bool | None:
     """Whether a group counts under its target's rule: True, False, or None (decided entry by entry:
     several values that are not numbers, or numbers for a milestone with a stage spelled as one)."""
@@ -148,11 +187,10 @@ def tally(
     args = _args(plan_id, rules, known)
     changes = changes if changes is not None else amended(conn, plan_id)
     unamended = " AND " + _UNAMENDED if changes.amendments else ""
-    query = _GROUPS.format(known=" AND " + _KNOWN if known else "", unamended=unamended)
     table: Table = {}
     entries = 0
     refused: set[str] = set()  # targets with entries their rule refuses (warned about below)
-    for target, unit, day, low, high, total, count, last, order in conn.execute(query, args).fetchall():
+    for target, unit, day, low, high, total, count, last, order in _groups(conn, args, known, changes):
         rule = rules.get(target, ANY) if rules is not None else ANY
         if _counts(rule, low, high) is not True:
             refused.add(target)
@@ -285,3 +323,19 @@ def recorded_rows(conn: Any, plan_id: str, block: int = 20_000) -> Iterator[list
         cur.execute(f"SELECT {ROW_COLUMNS} FROM edplan_entries WHERE plan_id = %s ORDER BY seq", (plan_id,))
         while rows := cur.fetchmany(block):
             yield [(tuple(r[:10]), int(r[10])) for r in rows]
+
+
+def summary_drift(conn: Any, plan_id: str) -> int:
+    """How many groups of the status summary (``edplan_cells``) differ from the entries summed again
+    (0 unless someone changed the summary, or inserted rows with its trigger off)."""
+    from edplan.log.postgres import CELLS_OF_ENTRIES
+
+    args = {"plan": plan_id}
+    kept = conn.execute(
+        "SELECT plan_id, target, unit, date, staged, low, high, total, n, last_seq, last_value FROM edplan_cells"
+        " WHERE plan_id = %(plan)s",
+        args,
+    ).fetchall()
+    fresh = conn.execute(CELLS_OF_ENTRIES, args).fetchall()
+    ours, theirs = {tuple(r[1:5]): tuple(r) for r in kept}, {tuple(r[1:5]): tuple(r) for r in fresh}
+    return sum(ours.get(key) != theirs.get(key) for key in ours.keys() | theirs.keys())

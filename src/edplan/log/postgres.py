@@ -65,6 +65,66 @@ CREATE TABLE IF NOT EXISTS edplan_amendments (
     PRIMARY KEY (plan_id, id)
 );
 CREATE INDEX IF NOT EXISTS edplan_amendments_entry ON edplan_amendments (plan_id, entry_id);
+
+-- The ledger is append-only: an UPDATE, DELETE or TRUNCATE of its rows is refused, whoever asks.
+CREATE OR REPLACE FUNCTION edplan_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the edplan progress ledger is append-only: % of % refused', TG_OP, TG_TABLE_NAME
+        USING HINT = 'record a correction or a retraction with edplan correct / edplan retract';
+END $$;
+CREATE OR REPLACE TRIGGER edplan_entries_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON edplan_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION edplan_append_only();
+CREATE OR REPLACE TRIGGER edplan_amendments_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON edplan_amendments
+    FOR EACH STATEMENT EXECUTE FUNCTION edplan_append_only();
+
+-- What status reads: per plan, target, unit, day and numbers-or-not, the sum, the count and the
+-- latest value of every entry ever appended (amended or not: a read takes the few amended ones out).
+-- Kept by a trigger in the transaction of each insert, so it cannot disagree with the entries, and
+-- a million entries are read as a few thousand rows. It is derived data, never the ledger: repair
+-- rebuilds it from the entries.
+CREATE TABLE IF NOT EXISTS edplan_cells (
+    plan_id    text    NOT NULL,
+    target     text    NOT NULL,
+    unit       text    NOT NULL,
+    date       date    NOT NULL,
+    staged     boolean NOT NULL,  -- values that are not numbers (a milestone's stages)
+    low        text,              -- their least and greatest value
+    high       text,
+    total      numeric,
+    n          bigint  NOT NULL,
+    last_seq   bigint  NOT NULL,
+    last_value text    NOT NULL,
+    PRIMARY KEY (plan_id, target, unit, date, staged)
+);
+CREATE OR REPLACE FUNCTION edplan_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO edplan_cells AS c (plan_id, target, unit, date, staged, low, high, total, n, last_seq, last_value)
+    SELECT plan_id, target, unit, date, amount IS NULL,
+           min(value) FILTER (WHERE amount IS NULL), max(value) FILTER (WHERE amount IS NULL),
+           sum(amount), count(*), max(seq), (array_agg(value ORDER BY seq DESC))[1]
+      FROM new_rows
+     GROUP BY plan_id, target, unit, date, amount IS NULL
+     ORDER BY plan_id, target, unit, date, amount IS NULL  -- one lock order for every writer: no deadlock
+    ON CONFLICT (plan_id, target, unit, date, staged) DO UPDATE SET
+        low = least(c.low, excluded.low),
+        high = greatest(c.high, excluded.high),
+        total = c.total + excluded.total,
+        n = c.n + excluded.n,
+        last_value = CASE WHEN excluded.last_seq > c.last_seq THEN excluded.last_value ELSE c.last_value END,
+        last_seq = greatest(c.last_seq, excluded.last_seq);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER edplan_entries_count AFTER INSERT ON edplan_entries
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION edplan_count();
+"""
+
+# The summary rebuilt from the entries (repair, and a check in validate).
+CELLS_OF_ENTRIES = """
+SELECT plan_id, target, unit, date, amount IS NULL,
+       min(value) FILTER (WHERE amount IS NULL), max(value) FILTER (WHERE amount IS NULL),
+       sum(amount), count(*), max(seq), (array_agg(value ORDER BY seq DESC))[1]
+  FROM edplan_entries WHERE plan_id = %(plan)s
+ GROUP BY plan_id, target, unit, date, amount IS NULL
 """
 
 # One number for every edplan: the lock that serialises creating the tables and amending entries.
@@ -330,3 +390,14 @@ def copy_amendments(conn: Any, plan_id: str, changes: Iterable[Amendment]) -> tu
     except _Refused:
         added = already = 0
     return added, already, conflicts
+
+
+def rebuild_cells(conn: Any, plan_id: str) -> None:
+    """The status summary of a plan, summed again from its entries, in one transaction."""
+    with conn.transaction():
+        conn.execute("DELETE FROM edplan_cells WHERE plan_id = %s", (plan_id,))
+        conn.execute(
+            "INSERT INTO edplan_cells (plan_id, target, unit, date, staged, low, high, total, n, last_seq, last_value)"
+            + CELLS_OF_ENTRIES,
+            {"plan": plan_id},
+        )

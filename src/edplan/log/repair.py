@@ -42,7 +42,7 @@ def repair(
     if isinstance(path, Database):
         from edplan.log import dbstore
 
-        return dbstore.repair(path, rules)
+        return dbstore.repair(path, rules, dry_run)
     path = Path(path)
     if not os.path.lexists(path):
         raise UsageError(Problem(msg("progress log not found"), path=str(path)))

@@ -455,5 +455,9 @@ MESSAGES_ZH.update(
         "FROM and TO are the same log: {log}": "FROM 与 TO 是同一个日志：{log}",
         "copy to another log": "请复制到另一个日志",
         "the two logs disagree on this id: correct one of them, then copy again": "两个日志中此编号的内容不同：请先更正其中之一，再复制",
+        "the status summary (edplan_cells) disagrees with the entries in {n} group(s)": "状态汇总表（edplan_cells）有 {n} 组与记录不符",
+        "run 'edplan repair' to sum it again from the entries": "请运行 'edplan repair' 按记录重新汇总",
+        "the progress database failed: {error}": "进度数据库出错：{error}",
+        "nothing of this command was written; check the server and run it again": "本次命令未写入任何内容；请检查服务器后重试",
     }
 )

@@ -218,6 +218,14 @@ _WORDS.update(
             "there; nothing written (dry run)",
             "将从 {source} 复制 {added} 条记录和 {amended} 条更正或撤回到 {dest}；{already} 条此前已有；试运行，未写入",
         ),
+        "repair.summary": (
+            "{path}: summed the status summary again from the entries; the entries needed nothing",
+            "{path}：已按记录重新汇总状态汇总表；记录本身无需修复",
+        ),
+        "repair.dry_run_summary": (
+            "{path}: would sum the status summary again from the entries; nothing written (dry run)",
+            "{path}：将按记录重新汇总状态汇总表；试运行，未写入",
+        ),
         "repair.database": (
             "{path}: nothing to repair: a database appends in transactions, so nothing is torn or half-written",
             "{path}：无需修复：数据库以事务追加，不会有残行或半截批次",
