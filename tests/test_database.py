@@ -15,6 +15,7 @@ from edplan.errors import UsageError
 from edplan.log import pgread, postgres
 from edplan.log.database import connect, is_database_url, masked
 from edplan.log.entries import Entry
+from edplan.log.lines import Row, row_of
 from edplan.render.words import problem_text
 
 
@@ -101,8 +102,8 @@ def db(pg_url: str) -> Iterator[Any]:
         yield conn
 
 
-def _rows(entries: list[Entry]) -> list[tuple[Entry, str]]:
-    return [(e, "") for e in entries]
+def _rows(entries: list[Entry]) -> list[Row]:
+    return [row_of(e, "") for e in entries]
 
 
 def test_a_retry_adds_nothing_and_other_content_under_an_id_is_a_conflict(db: Any) -> None:

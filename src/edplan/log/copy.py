@@ -34,9 +34,9 @@ from edplan.log.entries import Entry
 from edplan.log.lines import BATCH, ID, Amendment, Row, amendment_line, commit_line, entry_line, entry_of, row_of
 from edplan.log.lock import opened
 from edplan.log.reader import read
-from edplan.log.sinks import Sink
-from edplan.log.store import reading, with_ids
-from edplan.log.writer import append_lines, refuse_non_log
+from edplan.log.sinks import EntrySink, Sink
+from edplan.log.store import reading
+from edplan.log.writer import append_spool, refuse_non_log
 
 
 @dataclass
@@ -142,10 +142,10 @@ def _conflict(where: str, entry_id: str) -> Problem:
     )
 
 
-def _counting(rows: Iterator[tuple[Row, int]], out: Copied) -> Iterator[tuple[Entry, str]]:
-    for row, line in rows:
+def _counting(rows: Iterator[tuple[Row, int]], out: Copied) -> Iterator[Row]:
+    for row, _ in rows:
         out.entries += 1
-        yield entry_of(row, line), row[BATCH]
+        yield row
 
 
 def _into_database(db: Database, found: _Source, out: Copied) -> None:
@@ -177,41 +177,50 @@ class _RollBack(Exception):
 
 
 def _into_file(path: Path, found: _Source, out: Copied) -> None:
-    rows = list(found.rows)
-    out.entries = len(rows)
+    """Stream the source into a spool of log lines, checked against every id the destination holds
+    (read under the lock), then append the spool: memory is the destination's ids, not the source."""
     out.amendments = len(found.amendments)
-    ids = {row[ID] for row, _ in rows} | {a.id for a in found.amendments}
     mode = fcntl.LOCK_SH if out.dry_run else fcntl.LOCK_EX
-    try:
-        with opened(path, mode, create=not out.dry_run) as (fd, created):
-            refuse_non_log(fd, path)
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                there, _ = with_ids(fh, str(path), ids)
-            lines = _lines(rows, found.amendments, there, out, str(path))
-            if lines and not out.dry_run:
-                append_lines(fd, lines, path, created)
-    except FileNotFoundError:  # a dry run into a file that does not exist yet
-        _lines(rows, found.amendments, {}, out, str(path))
+    with tempfile.TemporaryFile() as spool:
+        try:
+            with opened(path, mode, create=not out.dry_run) as (fd, created):
+                refuse_non_log(fd, path)
+                with os.fdopen(os.dup(fd), "rb") as fh:
+                    there = _records(fh, str(path))
+                _spool(found, there, out, str(path), spool)
+                if out.added + out.amendments_added and not out.dry_run:
+                    spool.seek(0)
+                    append_spool(fd, spool, b"", path, created)
+        except FileNotFoundError:  # a dry run into a file that does not exist yet
+            _spool(found, {}, out, str(path), spool)
 
 
-def _lines(
-    rows: list[tuple[Row, int]],
-    changes: list[Amendment],
-    there: dict[str, Entry | Amendment],
-    out: Copied,
-    where: str,
-) -> list[str]:
+def _records(fh: IO[bytes], path: str) -> dict[str, Entry | Amendment]:
+    """Every id the log holds, with its first record: entries as recorded, then amendments."""
+    sink = EntrySink()
+    result, _ = read(fh, path, [sink])
+    held: dict[str, Entry | Amendment] = dict(result.amended)  # amended entries: as recorded
+    for e in sink.entries:
+        held.setdefault(e.id, e)
+    for a in result.amendments:
+        held.setdefault(a.id, a)
+    return held
+
+
+def _spool(found: _Source, there: dict[str, Entry | Amendment], out: Copied, where: str, spool: IO[bytes]) -> None:
+    """The log lines of what ``there`` lacks, written to ``spool``: entries in order, each batch
+    followed by its commit line, then the amendments; a conflicting id refuses the whole copy."""
     conflicts: list[str] = []
-    lines: list[str] = []
     batch_id, batch_lines = "", 0
 
     def close_batch() -> None:
         nonlocal batch_id, batch_lines
         if batch_lines:
-            lines.append(commit_line(batch_id, batch_lines))
+            spool.write(commit_line(batch_id, batch_lines).encode())
         batch_id, batch_lines = "", 0
 
-    for row, line in rows:
+    for row, line in found.rows:
+        out.entries += 1
         entry = entry_of(row, line)
         old = there.get(entry.id)
         if old is not None:
@@ -224,13 +233,13 @@ def _lines(
             close_batch()
             batch_id = row[BATCH]
         if batch_id:
-            lines.append(entry_line(entry, batch_id))
+            spool.write(entry_line(entry, batch_id).encode())
             batch_lines += 1
         else:
-            lines.append(entry_line(entry))
+            spool.write(entry_line(entry).encode())
         out.added += 1
     close_batch()
-    for a in changes:
+    for a in found.amendments:
         old = there.get(a.id)
         if old is not None:
             if isinstance(old, Amendment) and old.key() == a.key():
@@ -238,8 +247,8 @@ def _lines(
             else:
                 conflicts.append(a.id)
             continue
-        lines.append(amendment_line(a))
+        spool.write(amendment_line(a).encode())
         out.amendments_added += 1
     if conflicts:
+        out.added = out.amendments_added = 0
         raise InputError([_conflict(where, entry_id) for entry_id in conflicts[:20]])
-    return lines

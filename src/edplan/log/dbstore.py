@@ -10,6 +10,7 @@ can, and closes it: a department's script that records one figure holds nothing 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
@@ -19,7 +20,7 @@ from edplan.log import pgread, postgres
 from edplan.log.database import Database, connect, first_line
 from edplan.log.entries import Entry
 from edplan.log.framing import Read
-from edplan.log.lines import Amendment, entry_of, parse_line
+from edplan.log.lines import Amendment, Row, entry_of, row_of
 from edplan.log.repair import Repaired
 from edplan.log.rules import Rules
 from edplan.log.store import RECORDED_KEPT, CheckSink, History, Meeting, Story, Tallied
@@ -125,9 +126,8 @@ def _drifted(db: Database, groups: int) -> Problem:
 def append_entries(db: Database, entries: list[Entry], dry_run: bool, batch: str) -> AppendResult:
     """Entries from ``record``: several are one batch (``batch``), all counted or none."""
     with opened(db) as conn:
-        done = postgres.append_entries(
-            conn, db.plan_id, ((e, batch if len(entries) > 1 else "") for e in entries), dry_run
-        )
+        batch_id = batch if len(entries) > 1 else ""
+        done = postgres.append_entries(conn, db.plan_id, (row_of(e, batch_id) for e in entries), dry_run)
     if done.conflicts:
         return AppendResult([], [], [Conflict(i - 1, entries[i - 1], 0) for i, _, _ in done.conflicts])
     # Which were already there is not told apart row by row: a retry adds all or none of one entry.
@@ -138,12 +138,16 @@ def append_entries(db: Database, entries: list[Entry], dry_run: bool, batch: str
 def append_spooled(db: Database, spool: IO[bytes], batch: str, dry_run: bool) -> BatchResult:
     """A bulk import: the checked canonical lines in ``spool``, copied into the database as one batch."""
 
-    def rows() -> Iterator[tuple[Entry, str]]:
+    def rows() -> Iterator[Row]:
+        # The spool holds the canonical lines the import has just checked and written (lines.entry_line):
+        # read back with json alone, not validated a second time.
         spool.seek(0)
+        loads = json.loads
         for raw in spool:
-            record = parse_line(raw.rstrip(b"\n"), 0, "", [])
-            if record is not None and isinstance(record[0], Entry):
-                yield record[0], batch
+            d = loads(raw)
+            get = d.get
+            yield (d["id"], d["target"], d["value"], get("unit", ""), d["date"], get("recorded", ""), batch,
+                   get("note", ""), get("source", ""), get("forced", ""))
 
     with opened(db) as conn:
         done = postgres.append_entries(conn, db.plan_id, rows(), dry_run)

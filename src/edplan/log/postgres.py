@@ -21,7 +21,7 @@ from typing import Any
 from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.log.amend import entry_as_it_stands
 from edplan.log.entries import Entry
-from edplan.log.lines import Amendment
+from edplan.log.lines import Amendment, Row
 
 SCHEMA_VERSION = "1"
 # A value is given an ``amount`` when it is a number as a counted target accepts it
@@ -203,9 +203,10 @@ ON CONFLICT (plan_id, id) DO NOTHING
 """
 
 
-def append_entries(conn: Any, plan_id: str, rows: Iterable[tuple[Entry, str]], dry_run: bool = False) -> Appended:
-    """Append entries (each with its batch id, '' for none) in one transaction: all that are new
-    count, or (on a conflict, an error or a kill) none. The ids must differ from each other.
+def append_entries(conn: Any, plan_id: str, rows: Iterable[Row], dry_run: bool = False) -> Appended:
+    """Append entries, as log rows (:data:`~edplan.log.lines.Row`: id … forced, with the batch id, ''
+    for none), in one transaction: all that are new count, or (on a conflict, an error or a kill)
+    none. The ids must differ from each other.
 
     The rows are copied into a temporary table (``COPY``: a million rows is one stream), checked
     against the entries and amendments already there in one query, and inserted in one statement.
@@ -222,22 +223,8 @@ def append_entries(conn: Any, plan_id: str, rows: Iterable[tuple[Entry, str]], d
             )
             total = 0
             with conn.cursor() as cur, cur.copy(f"COPY edplan_incoming ({_COLUMNS}) FROM STDIN") as copy:
-                for total, (e, batch) in enumerate(rows, 1):
-                    copy.write_row(
-                        (
-                            total,
-                            e.id,
-                            e.target,
-                            e.value,
-                            e.unit or "",
-                            e.date,
-                            e.recorded,
-                            batch,
-                            e.note,
-                            e.source,
-                            e.forced,
-                        )
-                    )
+                for total, row in enumerate(rows, 1):
+                    copy.write_row((total, *row))  # a log row's fields are the table's, in order
             out.conflicts = [tuple(r) for r in conn.execute(_CONFLICTS, args).fetchall()]
             if out.conflicts:
                 raise _Refused

@@ -336,7 +336,7 @@ def append_spooled(
                 assert entry is not None and isinstance(entry[0], Entry)
                 append_lines(fd, [entry_line(entry[0])], path, created)
             else:
-                _append_batch(fd, kept, commit_line(batch, result.added).encode(), path, created)
+                append_spool(fd, kept, commit_line(batch, result.added).encode(), path, created)
             result.written = True
             known.extend(fd)
             return result
@@ -371,7 +371,8 @@ def _kept_lines(spool: IO[bytes], found: dict[str, Entry | Amendment]) -> tuple[
     return kept, result
 
 
-def _append_batch(fd: int, source: IO[bytes], commit: bytes, path: Path, created: bool) -> None:
+def append_spool(fd: int, source: IO[bytes], commit: bytes, path: Path, created: bool) -> None:
+    """Append ``source`` in blocks, on disk before ``commit`` (the line that makes a batch count)."""
     size = os.fstat(fd).st_size
     if size and os.pread(fd, 1, size - 1) != b"\n":
         write_all(fd, b"\n")  # end an interrupted write's fragment, so that ours is not glued onto it
