@@ -17,7 +17,6 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -256,38 +255,76 @@ def test_hostile_rows_are_kept_verbatim_and_shown_safely(plan: Path, store: str,
 # --- PostgreSQL only: a killed import, connections, repair, copies -------------------------------------
 
 
-def _active(conn: Any, text: str) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE %s", (f"%{text}%",)
-    ).fetchone()
-    return bool(row and row[0])
+# The kill tests' stalled writer lives here, not in the product: the real command, with the driver
+# made to stop at one point of the import's transaction (while COPY streams the rows, or after the
+# INSERT and before the COMMIT) and say so in a file, so that the kill lands there however loaded
+# the machine is.
+STALLED_WRITER = """
+import sys, time
+from pathlib import Path
+import psycopg
+marker, point = Path(sys.argv[1]), sys.argv[2]
+def stall():
+    marker.write_text(point)
+    time.sleep(120)
+if point == "copy":
+    real_write = psycopg.Copy.write_row
+    seen = [0]
+    def write_row(self, row):
+        seen[0] += 1
+        if seen[0] == 1000:
+            stall()
+        return real_write(self, row)
+    psycopg.Copy.write_row = write_row
+else:
+    real_execute = psycopg.Connection.execute
+    def execute(self, query, *args, **kwargs):
+        result = real_execute(self, query, *args, **kwargs)
+        if "INSERT INTO edplan_entries" in str(query):
+            stall()
+        return result
+    psycopg.Connection.execute = execute
+from edplan.cli import main
+sys.argv = ["edplan", *sys.argv[3:]]
+main()
+"""
 
 
+@pytest.mark.parametrize("point", ["copy", "insert"])
 def test_an_import_killed_mid_transaction_counts_nothing_and_a_retry_counts_all(
-    plan: Path, pg_url: str, tmp_path: Path
+    plan: Path, pg_url: str, tmp_path: Path, point: str
 ) -> None:
-    import psycopg
-
-    rows = [f"k{i},t01-fund,0.0001,亿元,2006-{1 + i % 12:02d}-{1 + i % 28:02d}," for i in range(25_000)]
+    rows = [f"k{i},t01-fund,0.0001,亿元,2006-{1 + i % 12:02d}-{1 + i % 28:02d}," for i in range(3000)]
     source = csv(tmp_path, "big.csv", rows)
+    marker = tmp_path / "stalled"
     writer = subprocess.Popen(
-        [sys.executable, "-m", "edplan", "--plan", str(plan), "record", "--from", str(source)],
+        [
+            sys.executable,
+            "-c",
+            STALLED_WRITER,
+            str(marker),
+            point,
+            "--plan",
+            str(plan),
+            "record",
+            "--from",
+            str(source),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=child_env(pg_url),
     )
     deadline = time.monotonic() + 60
-    # Killed while its transaction streams the rows (COPY) or inserts them: the server sees the
-    # connection drop and rolls the transaction back.
-    with psycopg.connect(pg_url, autocommit=True) as watch:
-        while writer.poll() is None and time.monotonic() < deadline and not _active(watch, "edplan_incoming"):
-            time.sleep(0.002)
-        assert writer.poll() is None, "the import finished before it could be killed"
-        writer.send_signal(signal.SIGKILL)
+    while writer.poll() is None and time.monotonic() < deadline and not marker.exists():
+        time.sleep(0.01)
+    assert marker.exists(), writer.communicate()
+    # Killed inside its transaction: the server sees the connection drop and rolls it back.
+    writer.send_signal(signal.SIGKILL)
     writer.communicate()
     assert fund(plan, pg_url)["entries"] == 0
-    assert ed(plan, pg_url, "record", "--from", source) == (0, f"recorded 25000 entries from {source}\n", "")
-    assert fund(plan, pg_url)["entries"] == 25_000
+    assert ed(plan, pg_url, "record", "--from", source) == (0, f"recorded 3000 entries from {source}\n", "")
+    assert fund(plan, pg_url)["entries"] == 3000
+    assert ed(plan, pg_url, "validate")[0] == 0  # the status summary agrees with the entries
 
 
 def test_a_server_that_refuses_is_one_line_and_exit_2(plan: Path, pg_server: str) -> None:
