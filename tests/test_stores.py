@@ -430,3 +430,25 @@ def test_a_copy_onto_a_conflicting_log_writes_nothing(plan: Path, pg_url: str, t
     before = Path(text).read_bytes()
     r = run("--plan", plan, "log", "copy", pg_url, text)
     assert r.code == 1 and Path(text).read_bytes() == before
+
+
+def test_log_copy_refuses_what_is_not_a_log_and_writes_nothing(plan: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "out.progress.jsonl"
+    r = run("--plan", plan, "log", "copy", plan, dest)
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (
+        f"{plan}: this is not a progress log: 34 of its first 34 lines are not JSON objects; "
+        "check --log: a progress log has one JSON object per line (plans/NAME.progress.jsonl)\n"
+    )
+    assert not dest.exists()
+    r = run("--plan", plan, "log", "copy", tmp_path / "missing.jsonl", dest)
+    assert (r.code, r.err) == (2, f"{tmp_path / 'missing.jsonl'}: progress log not found\n")
+    r = run("--plan", plan, "log", "copy", dest, dest)
+    assert (r.code, r.err) == (2, f"edplan log copy: FROM and TO are the same log: {dest}; copy to another log\n")
+
+
+def test_a_url_urllib_cannot_split_is_one_line_with_its_password_masked(plan: Path) -> None:
+    code, out, err = ed(plan, "postgresql://bureau:s3cret@[bad/plans", "status")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "s3cret" not in err
+    assert err.startswith("edplan status: cannot connect to the progress database postgresql://bureau:***@[bad/plans: ")

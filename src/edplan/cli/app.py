@@ -378,6 +378,8 @@ def command(name: str, on: typer.Typer | None = None, **kwargs: Any) -> Callable
         if next(iter(inspect.signature(fn).parameters), None) != "ctx":
             raise TypeError(f"command {name}: the first parameter must be ctx: typer.Context")
 
+        shown = f"{on.info.name} {name}" if on is not None else name  # as typed: edplan log copy
+
         @functools.wraps(fn)
         def guarded(ctx: typer.Context, *args: Any, **kw: Any) -> Any:
             state = state_of(ctx)
@@ -389,11 +391,8 @@ def command(name: str, on: typer.Typer | None = None, **kwargs: Any) -> Callable
                 from edplan.render.words import problem_text
 
                 lang = state.language
-                lines = [problem_text(p, lang) for p in exc.problems]
-                fail(
-                    [line if p.path else f"edplan {name}: {line}" for p, line in zip(exc.problems, lines, strict=True)],
-                    exc.exit_code,
-                )
+                texts = [(p.path, problem_text(p, lang)) for p in exc.problems]
+                fail([text if path else f"edplan {shown}: {text}" for path, text in texts], exc.exit_code)
             except KeyboardInterrupt:
                 raise typer.Exit(130) from None
             except BrokenPipeError:
@@ -411,7 +410,7 @@ def command(name: str, on: typer.Typer | None = None, **kwargs: Any) -> Callable
                     "internal error: {error} (run with --debug for the traceback, and please report it)",
                     error=f"{type(exc).__name__}: {exc}",
                 )
-                fail([f"edplan {name}: {localize(report, state.language)}"], EXIT_USAGE)
+                fail([f"edplan {shown}: {localize(report, state.language)}"], EXIT_USAGE)
 
         kwargs.setdefault("cls", EdplanCommand)
         (on or app).command(name, **kwargs)(guarded)

@@ -22,8 +22,6 @@ def copy_between(plan_path: Path, source: Log, dest: Log, dry_run: bool = False)
     if isinstance(source, Database) or isinstance(dest, Database):
         plan = require_plan(plan_path)
         source, dest = bound(source, plan), bound(dest, plan)
-    elif not source.exists():
-        raise UsageError(Problem(msg("progress log not found"), path=str(source)))
     return copy_log(source, dest, dry_run)
 
 

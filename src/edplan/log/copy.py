@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from edplan.errors import InputError, Problem, msg
+from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.log.database import Database
 from edplan.log.entries import Entry
 from edplan.log.lines import BATCH, ID, Amendment, Row, amendment_line, commit_line, entry_line, entry_of, row_of
@@ -79,7 +79,8 @@ def _from_file(path: Path, spool: IO[str]) -> _Source:
     sink = _Spool(spool)
     with reading(path) as fh:
         if fh is None:
-            raise InputError(Problem(msg("progress log not found"), path=str(path)))
+            raise UsageError(Problem(msg("progress log not found"), path=str(path)))
+        refuse_non_log(fh.fileno(), path)  # the plan given as FROM by mistake: refused, not read as a log
         result, _ = read(fh, str(path), [sink])
     spool.flush()
     amended = result.amended
@@ -219,15 +220,18 @@ def _spool(found: _Source, there: dict[str, Entry | Amendment], out: Copied, whe
             spool.write(commit_line(batch_id, batch_lines).encode())
         batch_id, batch_lines = "", 0
 
+    def taken(record: Entry | Amendment) -> bool:
+        """Whether the destination holds the record's id; a conflict when with other content."""
+        old = there.get(record.id)
+        if old is not None and (type(old) is not type(record) or old.key() != record.key()):
+            conflicts.append(record.id)
+        return old is not None
+
     for row, line in found.rows:
         out.entries += 1
         entry = entry_of(row, line)
-        old = there.get(entry.id)
-        if old is not None:
-            if isinstance(old, Entry) and old.key() == entry.key():
-                out.already += 1
-            else:
-                conflicts.append(entry.id)
+        if taken(entry):
+            out.already += 1
             continue
         if row[BATCH] != batch_id:
             close_batch()
@@ -240,12 +244,8 @@ def _spool(found: _Source, there: dict[str, Entry | Amendment], out: Copied, whe
         out.added += 1
     close_batch()
     for a in found.amendments:
-        old = there.get(a.id)
-        if old is not None:
-            if isinstance(old, Amendment) and old.key() == a.key():
-                out.amendments_already += 1
-            else:
-                conflicts.append(a.id)
+        if taken(a):
+            out.amendments_already += 1
             continue
         spool.write(amendment_line(a).encode())
         out.amendments_added += 1

@@ -33,7 +33,10 @@ def is_database_url(text: str) -> bool:
 
 def masked(url: str) -> str:
     """The URL as it may be shown: its password (in the authority or as ``password=``) replaced."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL urllib can split (a stray '['): mask whatever could be a password
+        return re.sub(r"(?i)(password=)[^&]*", r"\1***", re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url))
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
@@ -44,11 +47,9 @@ def masked(url: str) -> str:
 
 
 def _password(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.password:
-        return parts.password
-    found = re.search(r"(?i)(?:^|&)password=([^&]*)", parts.query)
-    return found[1] if found else None
+    """The password as written in the URL (user:PASSWORD@host, or password=…), if any."""
+    found = re.search(r"://[^/@:]*:([^@/]*)@", url) or re.search(r"(?i)[?&]password=([^&]*)", url)
+    return found[1] if found and found[1] else None
 
 
 def first_line(error: BaseException, url: str) -> str:

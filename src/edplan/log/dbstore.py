@@ -126,13 +126,16 @@ def _drifted(db: Database, groups: int) -> Problem:
 def append_entries(db: Database, entries: list[Entry], dry_run: bool, batch: str) -> AppendResult:
     """Entries from ``record``: several are one batch (``batch``), all counted or none."""
     with opened(db) as conn:
+        ids = [e.id for e in entries]
+        found = conn.execute("SELECT id FROM edplan_entries WHERE plan_id = %s AND id = ANY(%s)", (db.plan_id, ids))
+        there = {r[0] for r in found.fetchall()}
         batch_id = batch if len(entries) > 1 else ""
         done = postgres.append_entries(conn, db.plan_id, (row_of(e, batch_id) for e in entries), dry_run)
     if done.conflicts:
         return AppendResult([], [], [Conflict(i - 1, entries[i - 1], 0) for i, _, _ in done.conflicts])
-    # Which were already there is not told apart row by row: a retry adds all or none of one entry.
-    added = entries if done.added == len(entries) else entries[: done.added]
-    return AppendResult(added, entries[done.added :], [], done.written)
+    # The ids already there (with the same content: else a conflict above) are the retries.
+    added = [e for e in entries if e.id not in there]
+    return AppendResult(added, [e for e in entries if e.id in there], [], done.written)
 
 
 def append_spooled(db: Database, spool: IO[bytes], batch: str, dry_run: bool) -> BatchResult:
@@ -162,8 +165,7 @@ def append_amendment(
     not_an_entry: Callable[[Amendment | None], Problem],
 ) -> Amended:
     with opened(db) as conn:
-        done = postgres.append_amendment(conn, db.plan_id, entry_id, amendment_id, build, not_an_entry)
-    return Amended(done.amendment, done.entry, done.before, done.added)
+        return postgres.append_amendment(conn, db.plan_id, entry_id, amendment_id, build, not_an_entry)
 
 
 def repair(db: Database, rules: Rules | None, dry_run: bool) -> Repaired:

@@ -22,6 +22,7 @@ from edplan.errors import InputError, Problem, UsageError, msg
 from edplan.log.amend import entry_as_it_stands
 from edplan.log.entries import Entry
 from edplan.log.lines import Amendment, Row
+from edplan.log.writer import Amended
 
 SCHEMA_VERSION = "1"
 # A value is given an ``amount`` when it is a number as a counted target accepts it
@@ -275,14 +276,6 @@ def amendments(conn: Any, plan_id: str, entry_id: str | None = None) -> list[Ame
     return [amendment_of(r) for r in rows]
 
 
-@dataclass(frozen=True)
-class AmendedRow:
-    amendment: Amendment
-    entry: Entry  # as originally recorded
-    before: Entry | None  # as it stood before (None: already retracted)
-    added: bool  # False: the same amendment was already there (a retry)
-
-
 def append_amendment(
     conn: Any,
     plan_id: str,
@@ -290,7 +283,7 @@ def append_amendment(
     amendment_id: str,
     build: Callable[[Entry, Entry | None], Amendment | list[Problem]],
     not_an_entry: Callable[[Amendment | None], Problem],
-) -> AmendedRow:
+) -> Amended:
     """Append a correction or retraction of an entry the store holds, as the text log's writer does:
     ``build(entry, current)`` makes it from the entry as recorded and as it stands (None: retracted),
     or says why not. Amendments of a plan are serialised by an advisory lock, so two scripts that
@@ -320,7 +313,7 @@ def append_amendment(
             "SELECT 1 FROM edplan_entries WHERE plan_id = %s AND id = %s", (plan_id, amendment_id)
         ).fetchone()
         if same is not None and taken is None and amendment_of(same).key() == built.key():
-            return AmendedRow(amendment_of(same), entry, before, False)
+            return Amended(amendment_of(same), entry, before, False)
         if same is not None or taken is not None:
             raise InputError(
                 Problem(
@@ -335,7 +328,7 @@ def append_amendment(
             " forced) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (plan_id, a.id, a.entry_id, a.kind, a.reason, a.date, a.value, a.unit, a.recorded, a.forced),
         )
-    return AmendedRow(built, entry, before, True)
+    return Amended(built, entry, before, True)
 
 
 def copy_amendments(conn: Any, plan_id: str, changes: Iterable[Amendment]) -> tuple[int, int, list[str]]:
